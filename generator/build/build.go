@@ -1,0 +1,444 @@
+// Package build runs the stages in order — config, content, course, assets,
+// layouts, then Markdown + layout + minify per page in parallel — and hands
+// every output file to a Sink as soon as it is done. It is the only package
+// that knows the stage order. Run returns the course and diagnostics, not the
+// bytes: `build` streams to a folder, `serve` keeps a map.
+package build
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/lectern/lectern/generator/config"
+	"github.com/lectern/lectern/generator/content"
+	"github.com/lectern/lectern/generator/course"
+	"github.com/lectern/lectern/generator/diag"
+	"github.com/lectern/lectern/generator/markdown"
+	"github.com/lectern/lectern/generator/output"
+	"github.com/lectern/lectern/generator/render"
+)
+
+// Options configure one build.
+type Options struct {
+	Root   fs.FS          // the site folder (site.yaml, content/, layouts/, assets/, static/)
+	Theme  fs.FS          // the built-in theme (layouts/, assets/); nil = none
+	Config *config.Site   // already loaded site.yaml; nil = load it from Root
+	Sink   output.Sink    // where files go
+	Drafts bool           // include drafts
+	// BaseURL overrides site.yaml's baseURL when set.
+	BaseURL string
+	// NoMinify turns minification off whatever site.yaml says.
+	NoMinify bool
+	// Epoch is SOURCE_DATE_EPOCH: the feed's date when no page has one. Zero = 1970.
+	Epoch time.Time
+	// Lastmod maps source paths to their last commit time (site.yaml `lastmod: git`).
+	Lastmod map[string]time.Time
+}
+
+// Result describes a finished build.
+type Result struct {
+	Config   *config.Site
+	Course   *course.Course
+	Pages    int   // HTML pages written
+	Files    int   // files written in all
+	Bytes    int64 // bytes written in all
+	Warnings diag.List
+}
+
+// Run builds the site. On content, layout or check errors it returns a
+// diag.List (all of them, sorted); other errors are I/O failures.
+func Run(ctx context.Context, opts Options) (*Result, error) {
+	b := &builder{opts: opts, res: &Result{}}
+	b.sink = &countingSink{next: opts.Sink}
+	err := b.run(ctx)
+	b.res.Files = int(b.sink.files.Load())
+	b.res.Bytes = b.sink.bytes.Load()
+	b.res.Pages = int(b.pages.Load())
+	all := b.diags.List()
+	b.res.Warnings = all.Warnings()
+	if err != nil {
+		return b.res, err
+	}
+	if all.HasErrors() {
+		return b.res, all
+	}
+	return b.res, nil
+}
+
+type builder struct {
+	opts   Options
+	res    *Result
+	sink   *countingSink
+	diags  diag.Collector
+	cfg    *config.Site
+	conv   *markdown.Converter
+	min    *output.Minifier
+	c      *course.Course
+	lay    *render.Layouts
+	site   *render.Site
+	assets map[string]string // logical asset name → URL
+	pages  atomic.Int64
+
+	mu   sync.Mutex
+	ids  map[string]map[string]bool // source path → ids on that page
+	refs []pageRef
+}
+
+type pageRef struct {
+	page *course.Page
+	ref  markdown.Ref
+}
+
+// errStop ends a run whose diagnostics are already collected.
+var errStop = errors.New("stop")
+
+func (b *builder) run(ctx context.Context) error {
+	err := b.stages(ctx)
+	if errors.Is(err, errStop) {
+		return nil
+	}
+	return err
+}
+
+func (b *builder) stages(ctx context.Context) error {
+	cfg := b.opts.Config
+	if cfg == nil {
+		var err error
+		if cfg, err = config.Load(b.opts.Root); err != nil {
+			b.diags.Add(err)
+			return errStop
+		}
+	}
+	if b.opts.BaseURL != "" {
+		c := *cfg
+		if err := c.SetBaseURL(b.opts.BaseURL); err != nil {
+			b.diags.Add(err)
+			return errStop
+		}
+		cfg = &c
+	}
+	b.cfg, b.res.Config = cfg, cfg
+	if b.opts.NoMinify || !cfg.Output.Minify {
+		b.min = nil
+	} else {
+		b.min = output.NewMinifier()
+	}
+	conv, err := markdown.New(markdown.Options{
+		Unsafe:         cfg.Markdown.Unsafe,
+		Typographer:    cfg.Markdown.Typographer,
+		HighlightLight: cfg.Markdown.Highlight.Light,
+		HighlightDark:  cfg.Markdown.Highlight.Dark,
+	})
+	if err != nil {
+		b.diags.Add(diag.Errorf(diag.Pos{File: config.FileName}, "markdown.highlight: %v", err))
+		return errStop
+	}
+	b.conv = conv
+
+	site, err := content.Load(b.opts.Root, cfg)
+	if site != nil {
+		b.diags.Add(site.Warnings)
+	}
+	if err != nil {
+		b.diags.Add(err)
+		return errStop
+	}
+	for _, f := range site.Files {
+		if f.TitleFromBody {
+			_, f.Meta.Title = conv.Inline([]byte(f.Meta.Title))
+		}
+		if t, ok := b.opts.Lastmod[f.Path]; ok && cfg.Lastmod == "git" {
+			f.Meta.Lastmod = t
+		}
+	}
+	c, err := course.Build(cfg, site, course.Options{Drafts: b.opts.Drafts})
+	b.c, b.res.Course = c, c
+	b.diags.Add(err)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+
+	if err := b.writeAssets(); err != nil {
+		return err
+	}
+	if err := b.writeStatic(); err != nil {
+		return err
+	}
+	if err := b.writeResources(); err != nil {
+		return err
+	}
+	if err := b.parseLayouts(); err != nil {
+		return err
+	}
+	if b.lay == nil {
+		return errStop
+	}
+	if err := b.renderPages(ctx); err != nil {
+		return err
+	}
+	b.checkFragments()
+	if err := b.writeGenerated(); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+func (b *builder) parseLayouts() error {
+	srcs, err := render.CollectSources(b.opts.Theme, b.opts.Root)
+	if err != nil {
+		b.diags.Add(diag.Errorf(diag.Pos{File: render.LayoutDir}, "cannot read layouts: %v", err))
+		return nil
+	}
+	b.site = b.siteView()
+	lay, err := render.Parse(srcs, render.Funcs(b.site, b.assetURL))
+	if err != nil {
+		b.diags.Add(err)
+		return nil
+	}
+	for _, name := range []string{"home", "module", "lesson", "page", "taxonomy", "term", "404"} {
+		if !lay.Has(name) {
+			b.diags.Add(diag.Errorf(diag.Pos{File: render.LayoutDir + "/_default/" + name + ".html"}, "missing: every site needs this layout (the built-in theme has one to start from)"))
+		}
+	}
+	for _, p := range b.c.All {
+		if p.Layout != "" && !lay.Has(p.Layout) {
+			b.diags.Add(diag.Errorf(p.Src.Meta.Pos["layout"], "layout: no layout %q: add layouts/_default/%s.html", p.Layout, p.Layout))
+		}
+	}
+	b.lay = lay
+	return nil
+}
+
+func (b *builder) siteView() *render.Site {
+	cfg, c := b.cfg, b.c
+	s := &render.Site{
+		Title:       cfg.Title,
+		Description: cfg.Description,
+		Language:    cfg.Language,
+		Author:      cfg.Author,
+		Copyright:   cfg.Copyright,
+		BaseURL:     cfg.BaseURL,
+		BasePath:    cfg.BasePath(),
+		Params:      cfg.Params,
+		Course:      c,
+		Home:        c.Home,
+		Modules:     c.Modules,
+		Pages:       c.Pages,
+		Taxonomies:  c.Taxonomies,
+		LessonCount: len(c.Lessons),
+	}
+	for _, l := range c.Lessons {
+		s.Duration += l.Duration
+	}
+	return s
+}
+
+// renderPages converts, renders, minifies and writes every page with a
+// source (and generated module pages), in parallel.
+func (b *builder) renderPages(ctx context.Context) error {
+	pages := b.c.All
+	b.ids = make(map[string]map[string]bool, len(pages))
+	jobs := make(chan *course.Page)
+	var wg sync.WaitGroup
+	var firstErr error
+	var errOnce sync.Once
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf bytes.Buffer
+			for p := range jobs {
+				if ctx.Err() != nil {
+					continue
+				}
+				if err := b.renderPage(&buf, p); err != nil {
+					errOnce.Do(func() { firstErr = err })
+				}
+			}
+		}()
+	}
+	for _, p := range pages {
+		jobs <- p
+	}
+	close(jobs)
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	return ctx.Err()
+}
+
+func (b *builder) renderPage(buf *bytes.Buffer, p *course.Page) error {
+	v := b.pageView(p)
+	ids := map[string]bool{}
+	if p.Src != nil {
+		doc := b.conv.Convert(p.Src.Body, &resolver{c: b.c, from: p.SrcPath, base: b.site.BasePath})
+		for _, d := range doc.Diags {
+			line, col := diag.At(p.Src.Body, d.Offset)
+			pos := diag.Pos{File: p.SrcPath, Line: p.Src.BodyLine + line - 1, Col: col}
+			if d.Warning {
+				b.diags.Add(diag.Warnf(pos, "%s", d.Msg))
+			} else {
+				b.diags.Add(diag.Errorf(pos, "%s", d.Msg))
+			}
+		}
+		v.Content = template.HTML(doc.HTML)
+		for _, h := range doc.Headings {
+			if h.Level == 2 || h.Level == 3 {
+				v.TOC = append(v.TOC, render.Heading{Level: h.Level, ID: h.ID, Text: h.Text})
+			}
+		}
+		for _, id := range doc.IDs {
+			ids[id] = true
+		}
+		b.mu.Lock()
+		for _, r := range doc.Refs {
+			b.refs = append(b.refs, pageRef{page: p, ref: r})
+		}
+		b.mu.Unlock()
+	}
+	b.mu.Lock()
+	b.ids[p.SrcPath] = ids
+	b.mu.Unlock()
+	layout := p.Kind.String()
+	if p.Layout != "" {
+		layout = p.Layout
+	}
+	if !b.lay.Has(layout) {
+		return nil // reported by parseLayouts
+	}
+	return b.execute(buf, layout, v, p.SrcPath, outPath(p.Path))
+}
+
+// execute renders a view with a layout, minifies and writes it.
+func (b *builder) execute(buf *bytes.Buffer, layout string, v *render.Page, src, out string) error {
+	buf.Reset()
+	if err := b.lay.Execute(buf, layout, v, src); err != nil {
+		b.diags.Add(err)
+		return nil
+	}
+	b.pages.Add(1)
+	return b.write(out, buf.Bytes())
+}
+
+// write minifies (when on) and hands a file to the sink.
+func (b *builder) write(out string, data []byte) error {
+	if b.min != nil {
+		m, err := b.min.Minify(out, data)
+		if err != nil {
+			b.diags.Add(diag.Errorf(diag.Pos{File: out}, "minify: %v", err))
+			return nil
+		}
+		data = m
+	}
+	if err := b.sink.Write(out, data); err != nil {
+		return fmt.Errorf("writing %s: %w", out, err)
+	}
+	return nil
+}
+
+func outPath(urlPath string) string {
+	return strings.TrimPrefix(urlPath, "/") + "index.html"
+}
+
+func (b *builder) pageView(p *course.Page) *render.Page {
+	v := &render.Page{
+		Site:        b.site,
+		Kind:        p.Kind.String(),
+		Page:        p,
+		Title:       p.Title,
+		Description: p.Description,
+		URL:         p.URL,
+		Permalink:   p.Permalink,
+		Draft:       p.Draft,
+		Prev:        p.Prev,
+		Next:        p.Next,
+	}
+	switch p.Kind {
+	case course.KindLesson:
+		v.Module = p.Parent
+		v.Breadcrumbs = p.Ancestors()
+	case course.KindModule:
+		v.Module = p
+		v.Breadcrumbs = p.Ancestors()
+	}
+	if p.Kind != course.KindPage {
+		v.Nav = render.NewNav(b.site, p)
+	}
+	for _, o := range p.Objectives {
+		h, _ := b.conv.Inline([]byte(o))
+		v.Objectives = append(v.Objectives, template.HTML(h))
+	}
+	if b.cfg.EditURL != "" && p.Src != nil {
+		v.EditURL = b.cfg.EditURL + strings.TrimPrefix(p.SrcPath, content.Dir+"/")
+	}
+	return v
+}
+
+// resolver adapts course link resolution to the markdown package.
+type resolver struct {
+	c    *course.Course
+	from string
+	base string
+}
+
+func (r *resolver) Resolve(p string, image bool) (href, target string, err error) {
+	pg, urlPath, err := r.c.Resolve(r.from, p)
+	if err != nil {
+		return "", "", err
+	}
+	if image && pg != nil {
+		return "", "", fmt.Errorf("image %q points to a page, not an image file", p)
+	}
+	href = r.base + strings.TrimPrefix(urlPath, "/")
+	if pg == nil {
+		return href, "file:" + urlPath, nil
+	}
+	return href, pg.SrcPath, nil
+}
+
+// checkFragments checks every #fragment against the ids of the page it points to.
+func (b *builder) checkFragments() {
+	for _, pr := range b.refs {
+		target := pr.ref.Target
+		if target == "" {
+			target = pr.page.SrcPath
+		}
+		if strings.HasPrefix(target, "file:") {
+			continue
+		}
+		ids, ok := b.ids[target]
+		if !ok || ids[pr.ref.Fragment] {
+			continue
+		}
+		line, col := diag.At(pr.page.Src.Body, pr.ref.Offset)
+		pos := diag.Pos{File: pr.page.SrcPath, Line: pr.page.Src.BodyLine + line - 1, Col: col}
+		where := "this page"
+		if target != pr.page.SrcPath {
+			where = target
+		}
+		b.diags.Add(diag.Errorf(pos, "broken link: no heading or element with id %q on %s", pr.ref.Fragment, where))
+	}
+}
+
+// countingSink counts what passes to the real sink.
+type countingSink struct {
+	next  output.Sink
+	files atomic.Int64
+	bytes atomic.Int64
+}
+
+func (s *countingSink) Write(p string, data []byte) error {
+	s.files.Add(1)
+	s.bytes.Add(int64(len(data)))
+	return s.next.Write(p, data)
+}

@@ -1,0 +1,142 @@
+package output
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func TestCheckPath(t *testing.T) {
+	tests := []struct {
+		path string
+		want string // substring of the error; "" when valid
+	}{
+		{"index.html", ""},
+		{"foundations/apis/index.html", ""},
+		{"assets/main.1a2b3c4d.css", ""},
+		{".well-known/security.txt", ""},
+		{"%2e%2e/index.html", ""}, // a literal folder name, not a parent reference
+		{"a b/ü.html", ""},
+		{"console/index.html", ""}, // "console" is not "CON"
+		{"com10.txt", ""},
+		{"", "empty"},
+		{"../x", `".." segment`},
+		{"a/../b", `".." segment`},
+		{"a/./b", `"." segment`},
+		{".", `"." segment`},
+		{"/etc/x", "absolute"},
+		{"a//b", "empty segment"},
+		{"a/", "empty segment"},
+		{`a\b`, "backslash"},
+		{"a\x00b", "NUL"},
+		{"a\nb", "control character"},
+		{"C:x", `":"`},
+		{"c:/x", `":"`},
+		{"a?b", "Windows"},
+		{"a*b", "Windows"},
+		{"a/b.", "ends in a dot or space"},
+		{"a /b", "ends in a dot or space"},
+		{"CON", "reserved device name"},
+		{"x/nul.txt", "reserved device name"},
+		{"Com1/index.html", "reserved device name"},
+		{"lpt9.tar.gz", "reserved device name"},
+		{"\xff.html", "UTF-8"},
+		{strings.Repeat("a", 256), "longer than 255"},
+		{ManifestName, "reserved for lectern's manifest"},
+	}
+	for _, tt := range tests {
+		err := CheckPath(tt.path)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("CheckPath(%q) = %v, want nil", tt.path, err)
+		case tt.want != "" && err == nil:
+			t.Errorf("CheckPath(%q) = nil, want error containing %q", tt.path, tt.want)
+		case tt.want != "" && !strings.Contains(err.Error(), tt.want):
+			t.Errorf("CheckPath(%q) = %v, want error containing %q", tt.path, err, tt.want)
+		}
+		if err != nil && !strings.Contains(err.Error(), fmt.Sprintf("%q", tt.path)) {
+			t.Errorf("CheckPath(%q): error %q does not quote the path", tt.path, err)
+		}
+	}
+}
+
+// sinkConflicts checks the path rules every sink shares.
+func sinkConflicts(t *testing.T, s Sink) {
+	t.Helper()
+	ok := func(p string) {
+		t.Helper()
+		if err := s.Write(p, []byte(p)); err != nil {
+			t.Errorf("Write(%q) = %v", p, err)
+		}
+	}
+	bad := func(p, want string) {
+		t.Helper()
+		err := s.Write(p, []byte(p))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Write(%q) = %v, want error containing %q", p, err, want)
+		}
+	}
+	ok("a/b/index.html")
+	ok("a/c.html")
+	bad("a/b/index.html", "written twice")
+	bad("a/b", "already a folder")
+	bad("a", "already a folder")
+	bad("a/c.html/x", "already a file")
+	bad("A/d.html", "differ only in letter case")
+	bad("a/B/e.html", "differ only in letter case")
+	bad("a/C.html", "differ only in letter case")
+	bad("../x", "invalid output path")
+	bad(ManifestName, "reserved")
+	ok("a/b/other.html")
+}
+
+func TestMem(t *testing.T) {
+	m := NewMem()
+	sinkConflicts(t, m)
+	data := []byte("hello")
+	if err := m.Write("z.txt", data); err != nil {
+		t.Fatal(err)
+	}
+	data[0] = 'j' // Mem must have kept a copy
+	if got, ok := m.Get("z.txt"); !ok || string(got) != "hello" {
+		t.Errorf(`Get("z.txt") = %q, %v; want "hello", true`, got, ok)
+	}
+	if err := m.Write("empty", nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := m.Get("empty"); !ok || len(got) != 0 {
+		t.Errorf(`Get("empty") = %q, %v; want "", true`, got, ok)
+	}
+	if _, ok := m.Get("missing"); ok {
+		t.Error(`Get("missing") reported a file`)
+	}
+	want := []string{"a/b/index.html", "a/b/other.html", "a/c.html", "empty", "z.txt"}
+	if got := m.Paths(); !slices.Equal(got, want) {
+		t.Errorf("Paths() = %q, want %q", got, want)
+	}
+}
+
+func TestMemConcurrent(t *testing.T) {
+	m := NewMem()
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 100 {
+				p := fmt.Sprintf("g%d/%03d.html", g, i)
+				if err := m.Write(p, []byte(p)); err != nil {
+					t.Error(err)
+				}
+				m.Get(p)
+				if err := m.Write("shared.html", nil); err != nil && !strings.Contains(err.Error(), "twice") {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if got := len(m.Paths()); got != 801 {
+		t.Errorf("len(Paths()) = %d, want 801", got)
+	}
+}

@@ -1,0 +1,231 @@
+// Package render turns the course into HTML with html/template layouts. The
+// site's layouts/ override the built-in theme file by file. Layouts get typed
+// views (Site, Page), never untyped maps; template errors name the layout file,
+// its line and column, and the page being rendered.
+package render
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lectern/lectern/generator/diag"
+)
+
+// LayoutDir is the layouts folder, in the site and in the theme.
+const LayoutDir = "layouts"
+
+const baseName = "_default/baseof.html"
+
+// Layouts is the parsed template set: one clone of the base per page layout.
+type Layouts struct {
+	sets    map[string]*template.Template // by layout name ("lesson")
+	origin  map[string]string             // template name → "layouts/…" or "layouts/… (built-in theme)"
+	useBase map[string]bool
+}
+
+// Source is a layout file and where it came from.
+type Source struct {
+	Name    string // below layouts/: "_default/lesson.html"
+	Data    []byte
+	BuiltIn bool
+}
+
+// CollectSources reads layouts/ from the theme and then the site; a site file
+// replaces the theme file of the same name. The result is sorted by name.
+func CollectSources(theme, site fs.FS) ([]Source, error) {
+	byName := map[string]Source{}
+	for i, fsys := range []fs.FS{theme, site} {
+		if fsys == nil {
+			continue
+		}
+		err := fs.WalkDir(fsys, LayoutDir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if p == LayoutDir {
+					return fs.SkipDir // no layouts/ folder: nothing to override
+				}
+				return err
+			}
+			if d.IsDir() || !strings.HasSuffix(p, ".html") || strings.HasPrefix(d.Name(), ".") {
+				return nil
+			}
+			data, err := fs.ReadFile(fsys, p)
+			if err != nil {
+				return err
+			}
+			name := strings.TrimPrefix(p, LayoutDir+"/")
+			byName[name] = Source{Name: name, Data: data, BuiltIn: i == 0}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := make([]Source, 0, len(byName))
+	for _, s := range byName {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// Parse builds the template set: the base layout and partials go into every
+// clone; each other layout in _default/ gets its own clone, so each can define
+// "main" without clashing. Everything is parsed before the first Execute.
+func Parse(sources []Source, funcs template.FuncMap) (*Layouts, error) {
+	l := &Layouts{sets: map[string]*template.Template{}, origin: map[string]string{}, useBase: map[string]bool{}}
+	var errs diag.List
+	for _, s := range sources {
+		o := LayoutDir + "/" + s.Name
+		if s.BuiltIn {
+			o += " (built-in theme)"
+		}
+		l.origin[s.Name] = o
+	}
+	base := template.New("lectern").Funcs(funcs)
+	var layouts []Source
+	hasBase := false
+	for _, s := range sources {
+		switch {
+		case s.Name == baseName:
+			hasBase = true
+			fallthrough
+		case strings.HasPrefix(s.Name, "partials/"):
+			if _, err := base.New(s.Name).Parse(string(s.Data)); err != nil {
+				errs = append(errs, l.templateError(err, ""))
+			}
+		case strings.HasPrefix(s.Name, "_default/"):
+			layouts = append(layouts, s)
+		}
+	}
+	if !hasBase {
+		errs = append(errs, diag.Errorf(diag.Pos{File: LayoutDir + "/" + baseName}, "missing: the base layout is required"))
+	}
+	if len(errs) > 0 {
+		errs.Sort()
+		return nil, errs
+	}
+	for _, s := range layouts {
+		set, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := set.New(s.Name).Parse(string(s.Data)); err != nil {
+			errs = append(errs, l.templateError(err, ""))
+			continue
+		}
+		name := strings.TrimSuffix(strings.TrimPrefix(s.Name, "_default/"), ".html")
+		l.sets[name] = set
+		l.useBase[name] = bytes.Contains(s.Data, []byte(`define "main"`))
+	}
+	// Escaping errors show up only at Execute time, on every page at once;
+	// surface them now, once per layout.
+	for _, name := range l.Names() {
+		if err := escapeCheck(l.sets[name], l.entry(name)); err != nil {
+			errs = append(errs, l.templateError(err, ""))
+		}
+	}
+	if len(errs) > 0 {
+		errs.Sort()
+		return nil, errs
+	}
+	return l, nil
+}
+
+// escapeCheck makes html/template escape the tree reachable from entry: it
+// executes into a writer that fails at the first byte, so nothing really runs.
+func escapeCheck(set *template.Template, entry string) error {
+	err := set.ExecuteTemplate(failWriter{}, entry, nil)
+	var te *template.Error
+	if errors.As(err, &te) {
+		return err
+	}
+	return nil
+}
+
+type failWriter struct{}
+
+func (failWriter) Write(p []byte) (int, error) { return 0, errStop }
+
+var errStop = errors.New("stop")
+
+func (l *Layouts) entry(layout string) string {
+	if l.useBase[layout] {
+		return baseName
+	}
+	return "_default/" + layout + ".html"
+}
+
+// Has reports whether a page layout exists ("lesson", or a front matter `layout:` name).
+func (l *Layouts) Has(name string) bool { _, ok := l.sets[name]; return ok }
+
+// Names lists the page layouts, sorted.
+func (l *Layouts) Names() []string {
+	out := make([]string, 0, len(l.sets))
+	for k := range l.sets {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Execute renders a page with a layout into buf. page names the source being
+// rendered for error messages.
+func (l *Layouts) Execute(buf *bytes.Buffer, layout string, data any, page string) error {
+	set, ok := l.sets[layout]
+	if !ok {
+		return diag.Errorf(diag.Pos{File: page}, "no layout %q: add layouts/_default/%s.html", layout, layout)
+	}
+	if err := set.ExecuteTemplate(buf, l.entry(layout), data); err != nil {
+		return l.templateError(err, page)
+	}
+	return nil
+}
+
+var tmplErrRE = regexp.MustCompile(`^(?:html/)?template: ([^:]+):(\d+)(?::(\d+))?: (.*)$`)
+
+// templateError turns a text/template or html/template error into a diagnostic
+// at the layout file's line and column, naming the page being rendered.
+func (l *Layouts) templateError(err error, page string) *diag.Error {
+	msg := err.Error()
+	suffix := ""
+	if page != "" {
+		suffix = " (while rendering " + page + ")"
+	}
+	if m := tmplErrRE.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[2])
+		col, _ := strconv.Atoi(m[3])
+		text := m[4]
+		// html/template repeats the location inside the message.
+		text = strings.TrimPrefix(text, "executing \""+m[1]+"\" ")
+		return diag.Errorf(diag.Pos{File: l.file(m[1]), Line: line, Col: col}, "%s%s", text, suffix)
+	}
+	return diag.Errorf(diag.Pos{File: LayoutDir}, "%s%s", msg, suffix)
+}
+
+func (l *Layouts) file(name string) string {
+	if o, ok := l.origin[name]; ok {
+		return o
+	}
+	return path.Join(LayoutDir, name)
+}
+
+// FormatDuration writes a duration for readers: "25 min", "1 h 30 min".
+func FormatDuration(d time.Duration) string {
+	m := int((d + time.Minute - 1) / time.Minute)
+	switch {
+	case m < 60:
+		return fmt.Sprintf("%d min", m)
+	case m%60 == 0:
+		return fmt.Sprintf("%d h", m/60)
+	}
+	return fmt.Sprintf("%d h %d min", m/60, m%60)
+}

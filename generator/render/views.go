@@ -1,0 +1,150 @@
+package render
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/lectern/lectern/generator/course"
+)
+
+// Site is what every layout sees as .Site.
+type Site struct {
+	Title       string
+	Description string
+	Language    string
+	Author      string
+	Copyright   string
+	BaseURL     string // with a trailing slash; absolute when site.yaml gives a host
+	BasePath    string // "/" or "/course/"
+	Params      map[string]any
+	Course      *course.Course
+	Home        *course.Page
+	Modules     []*course.Page // top-level modules in order
+	Pages       []*course.Page // standalone pages
+	Taxonomies  []*course.Taxonomy
+	// LessonCount and Duration describe the whole course.
+	LessonCount int
+	Duration    time.Duration
+}
+
+// Heading is an entry of a page's table of contents.
+type Heading struct {
+	Level int
+	ID    string
+	Text  string
+}
+
+// NavItem is an entry of the sidebar: a module or lesson, marked when it is the
+// current page or contains it. Only modules on the way to the current page are
+// opened, so a page's navigation grows with modules + its module's lessons.
+type NavItem struct {
+	Page     *course.Page
+	Current  bool // this is the page being shown
+	Active   bool // the page being shown is this or below it
+	Children []NavItem
+}
+
+// Page is the data of one rendered page: .Site, .Page (nil on generated pages),
+// and what the layout needs to show it.
+type Page struct {
+	Site *Site
+	// Kind is home, module, lesson, page, taxonomy, term or 404.
+	Kind        string
+	Page        *course.Page
+	Title       string
+	Description string
+	URL         string // with the base path
+	Permalink   string
+	Content     template.HTML
+	TOC         []Heading // h2 and h3
+	Objectives  []template.HTML
+	// Module is the module the page belongs to (a lesson's parent, or the module itself).
+	Module      *course.Page
+	Breadcrumbs []*course.Page
+	Nav         []NavItem
+	Taxonomy    *course.Taxonomy
+	Term        *course.Term
+	EditURL     string
+	Draft       bool
+	Prev, Next  *course.Page
+}
+
+// IsHome and friends read better in layouts than string compares.
+func (p *Page) IsHome() bool   { return p.Kind == "home" }
+func (p *Page) IsLesson() bool { return p.Kind == "lesson" }
+func (p *Page) IsModule() bool { return p.Kind == "module" }
+
+// NewNav builds the sidebar for a page showing cur (nil on generated pages).
+func NewNav(site *Site, cur *course.Page) []NavItem {
+	items := make([]NavItem, 0, len(site.Modules))
+	for _, m := range site.Modules {
+		items = append(items, navItem(m, cur))
+	}
+	return items
+}
+
+func navItem(p, cur *course.Page) NavItem {
+	it := NavItem{Page: p, Current: p == cur, Active: cur != nil && p.Contains(cur)}
+	if it.Active && p.Kind == course.KindModule {
+		it.Children = make([]NavItem, 0, len(p.Children))
+		for _, c := range p.Children {
+			it.Children = append(it.Children, navItem(c, cur))
+		}
+	}
+	return it
+}
+
+// Funcs returns the template functions of a build: URLs with the base path,
+// fingerprinted assets, durations and dates.
+func Funcs(site *Site, assets func(string) (string, bool)) template.FuncMap {
+	return template.FuncMap{
+		"asset": func(name string) (string, error) {
+			if u, ok := assets(name); ok {
+				return u, nil
+			}
+			return "", fmt.Errorf("asset %q not found: put it under assets/", name)
+		},
+		// relURL prefixes a site path with the base path: relURL "tags/" → "/course/tags/".
+		"relURL": func(p string) string { return site.BasePath + strings.TrimPrefix(p, "/") },
+		// absURL makes a site path absolute with the base URL.
+		"absURL": func(p string) string { return site.BaseURL + strings.TrimPrefix(p, "/") },
+		"duration": func(d time.Duration) string {
+			if d <= 0 {
+				return ""
+			}
+			return FormatDuration(d)
+		},
+		// isoDuration gives the ISO 8601 form for <time datetime>: PT1H30M.
+		"isoDuration": func(d time.Duration) string {
+			m := int((d + time.Minute - 1) / time.Minute)
+			if m%60 == 0 {
+				return fmt.Sprintf("PT%dH", m/60)
+			}
+			if m < 60 {
+				return fmt.Sprintf("PT%dM", m)
+			}
+			return fmt.Sprintf("PT%dH%dM", m/60, m%60)
+		},
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.Format("2 January 2006")
+		},
+		"isoDate": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.Format(time.RFC3339)
+		},
+		"plural": func(n int, one, many string) string {
+			if n == 1 {
+				return fmt.Sprintf("%d %s", n, one)
+			}
+			return fmt.Sprintf("%d %s", n, many)
+		},
+		"lower": strings.ToLower,
+	}
+}
