@@ -29,11 +29,11 @@ import (
 
 // Options configure one build.
 type Options struct {
-	Root   fs.FS          // the site folder (site.yaml, content/, layouts/, assets/, static/)
-	Theme  fs.FS          // the built-in theme (layouts/, assets/); nil = none
-	Config *config.Site   // already loaded site.yaml; nil = load it from Root
-	Sink   output.Sink    // where files go
-	Drafts bool           // include drafts
+	Root   fs.FS        // the site folder (site.yaml, content/, layouts/, assets/, static/)
+	Theme  fs.FS        // the built-in theme (layouts/, assets/); nil = none
+	Config *config.Site // already loaded site.yaml; nil = load it from Root
+	Sink   output.Sink  // where files go
+	Drafts bool         // include drafts
 	// BaseURL overrides site.yaml's baseURL when set.
 	BaseURL string
 	// NoMinify turns minification off whatever site.yaml says.
@@ -162,7 +162,12 @@ func (b *builder) stages(ctx context.Context) error {
 	}
 	c, err := course.Build(cfg, site, course.Options{Drafts: b.opts.Drafts})
 	b.c, b.res.Course = c, c
-	b.diags.Add(err)
+	if err != nil {
+		// The build fails anyway; render on to report every error, but write
+		// nothing (two pages may claim one path).
+		b.diags.Add(err)
+		b.sink.next = discard{}
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -442,3 +447,8 @@ func (s *countingSink) Write(p string, data []byte) error {
 	s.bytes.Add(int64(len(data)))
 	return s.next.Write(p, data)
 }
+
+// discard is a sink for builds that already failed.
+type discard struct{}
+
+func (discard) Write(string, []byte) error { return nil }

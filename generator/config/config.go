@@ -5,6 +5,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"github.com/alecthomas/chroma/v2/styles"
 	"io/fs"
 	"maps"
 	"net/url"
@@ -173,8 +174,8 @@ func Parse(src []byte) (*Site, error) {
 				"typographer": boolean(&s.Markdown.Typographer),
 				"highlight": func(k string, v *meta.Node) {
 					fields(d, v, "markdown.highlight", map[string]func(string, *meta.Node){
-						"light": str(&s.Markdown.Highlight.Light),
-						"dark":  str(&s.Markdown.Highlight.Dark),
+						"light": style(d, &s.Markdown.Highlight.Light),
+						"dark":  style(d, &s.Markdown.Highlight.Dark),
 					})
 				},
 			})
@@ -256,6 +257,22 @@ func Parse(src []byte) (*Site, error) {
 		return nil, d.Errs
 	}
 	return s, nil
+}
+
+// style decodes a chroma style name, refusing unknown ones.
+func style(d *meta.Decoder, dst *string) func(string, *meta.Node) {
+	return func(k string, v *meta.Node) {
+		name, ok := d.String(v, k)
+		if !ok {
+			return
+		}
+		name = strings.TrimSpace(name)
+		if _, known := styles.Registry[name]; !known {
+			d.Errorf(v, "%s: unknown highlight style %q; styles that pass WCAG AA contrast: modus-operandi (light), modus-vivendi (dark)", k, name)
+			return
+		}
+		*dst = name
+	}
 }
 
 // reservedTaxonomy are URL segments lectern generates itself.

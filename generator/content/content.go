@@ -258,7 +258,7 @@ func Parse(p string, src []byte, cfg *config.Site) (*File, diag.List) {
 				"the body opens with a level-1 heading but the front matter has a title too: the page would show two titles; remove one"))
 		}
 	}
-	if strings.TrimSpace(f.Meta.Title) == "" {
+	if _, given := f.Meta.Pos["title"]; strings.TrimSpace(f.Meta.Title) == "" && (!given || !errs.HasErrors()) {
 		errs = append(errs, diag.Errorf(diag.Pos{File: p, Line: 1, Col: 1}, "title is missing: add `title: …` to the front matter, or start the body with `# Title`"))
 	}
 	f.Words, f.CodeLines = countWords(f.Body)

@@ -198,7 +198,7 @@ type Course struct {
 	bySrc   map[string]*Page // all pages (drafts too) by source path or module folder
 	byRes   map[string]string
 	special map[string]bool // generated URL paths (taxonomies, terms, feeds, …)
-	files   map[string]bool // static files and assets
+	files   map[string]string // static files and assets, by lowercase URL path
 }
 
 // Options changes how a course is built.
@@ -446,7 +446,7 @@ func (b *builder) urls() {
 		}
 	}
 	set(b.c.Home, "/")
-	walk(b.c.Home, "/", 1)
+	walk(b.c.Home, "/", 0)
 
 	// Index every page, drafts too (links to drafts are reported by name).
 	var index func(p *Page)
@@ -806,6 +806,7 @@ func (b *builder) clashes() {
 						others = append(others, fmt.Sprintf("%s (%s)", o.src.String(), o.what))
 					}
 				}
+				sort.Strings(others)
 				b.errorf(c.src, "URL %s is also claimed by %s: every page needs its own URL (rename a file or set `slug:`)", c.path, strings.Join(others, ", "))
 			}
 		}

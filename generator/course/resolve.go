@@ -14,10 +14,10 @@ import (
 // files and assets, as URL paths like "/favicon.ico"), so links to them check out.
 func (c *Course) AddFiles(paths ...string) {
 	if c.files == nil {
-		c.files = map[string]bool{}
+		c.files = map[string]string{}
 	}
 	for _, p := range paths {
-		c.files[strings.ToLower(p)] = true
+		c.files[strings.ToLower(p)] = p
 	}
 }
 
@@ -82,16 +82,16 @@ func (c *Course) resolveSite(p string) (*Page, string, error) {
 			return c.page(pg)
 		}
 	}
-	if c.special[key] || c.special[slashed] || c.files[key] || c.files[slashed+"index.html"] {
+	if f, ok := c.files[key]; ok {
+		return nil, f, nil
+	}
+	if c.special[key] || c.special[slashed] {
 		return nil, key, nil
 	}
 	for _, r := range c.Resources {
 		if "/"+strings.ToLower(r.Path) == key {
 			return nil, "/" + r.Path, nil
 		}
-	}
-	if strings.HasPrefix(key, "/assets/") && c.files[key] {
-		return nil, key, nil
 	}
 	return nil, "", fmt.Errorf("broken link %q: no page or file has this URL (site paths are written without the base path and without numeric prefixes, like /foundations/apis/)", p)
 }

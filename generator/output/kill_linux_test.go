@@ -28,7 +28,7 @@ const (
 
 // genCount is how many files build generation gen writes, its "gen" marker
 // included; it varies so a mix of two trees shows in the count.
-func genCount(gen int) int { return 400 + gen%5*100 }
+func genCount(gen int) int { return 100 + gen%5*40 }
 
 func writeGen(d *Dir, gen int) error {
 	if err := d.Write("gen", []byte(strconv.Itoa(gen))); err != nil {
@@ -212,7 +212,7 @@ func TestKillDuringCommit(t *testing.T) {
 	withLeftovers := 0
 	start := time.Now()
 	iter := 0
-	for ; time.Since(start) < 6*time.Second && iter < 200; iter++ {
+	for ; time.Since(start) < 5*time.Second && iter < 200; iter++ {
 		// Kill at a random moment within the first two or three builds:
 		// while writing, committing or removing the previous tree.
 		if _, err := runHelper(t, dest, w.site, (iter+2)*1000, rand.N(5*period/2)); err != nil {

@@ -45,8 +45,8 @@ func TestMinifyHTML(t *testing.T) {
 		"<style>body{color:red;margin:0}</style>",
 		"<p class=lead>Hello <b>world</b></p>",
 		"for i := range 3 {\n    fmt.Println(i)\n}", // <pre> keeps its white space
-		"<input type=text name=q>",                     // default attribute values kept
-		`{"n":1000000}`,                                // JSON numbers kept as written
+		"<input type=text name=q>",                  // default attribute values kept
+		`{"n":1000000}`,                             // JSON numbers kept as written
 		"console.log(",
 	} {
 		if !strings.Contains(got, want) {
