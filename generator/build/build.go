@@ -145,12 +145,23 @@ func (b *builder) stages(ctx context.Context) error {
 	b.conv = conv
 
 	site, err := content.Load(b.opts.Root, cfg)
-	if site != nil {
-		b.diags.Add(site.Warnings)
-	}
-	if err != nil {
+	if site == nil {
 		b.diags.Add(err)
 		return errStop
+	}
+	if err == nil {
+		b.diags.Add(site.Warnings) // else err holds them already
+	}
+	if err != nil {
+		var l diag.List
+		if !errors.As(err, &l) {
+			b.diags.Add(err)
+			return errStop
+		}
+		// Go on with the files that parsed, to report every error in one
+		// run; the build fails anyway, so nothing is written.
+		b.diags.Add(err)
+		b.sink.next = discard{}
 	}
 	for _, f := range site.Files {
 		if f.TitleFromBody {

@@ -49,8 +49,12 @@ type File struct {
 	// TitleFromBody is set when the title came from the body's opening "# Heading";
 	// Meta.Title then holds that heading's Markdown source.
 	TitleFromBody bool
-	Words         int // prose words, for the duration estimate
-	CodeLines     int // lines inside code fences
+	// Broken marks a file that could not be read or parsed (its errors are
+	// reported): it keeps its place and URL so that links to it are not
+	// reported a second time, but it is never rendered.
+	Broken    bool
+	Words     int // prose words, for the duration estimate
+	CodeLines int // lines inside code fences
 }
 
 // Resource is a non-Markdown file under content/ (an image next to its lesson).
@@ -172,9 +176,10 @@ func Load(fsys fs.FS, cfg *config.Site) (*Site, error) {
 				errs = append(errs, e)
 			}
 		}
-		if f != nil {
-			files = append(files, f)
+		if f == nil {
+			f = &File{Path: mdPaths[i], Kind: KindOf(mdPaths[i]), Broken: true}
 		}
+		files = append(files, f)
 	}
 	site.Files = files
 	if len(errs) > 0 {

@@ -72,7 +72,8 @@ type Page struct {
 	// Depth is 0 for the home page, 1 for top-level modules and pages, …
 	Depth int
 
-	excluded bool // a draft left out of this build
+	excluded bool // a draft (or broken page) left out of this build
+	broken   bool // its source has errors, already reported
 	order    float64
 	hasOrder bool
 }
@@ -197,7 +198,7 @@ type Course struct {
 	byRef   map[string]*Page // all pages (drafts too) by reference
 	bySrc   map[string]*Page // all pages (drafts too) by source path or module folder
 	byRes   map[string]string
-	special map[string]bool // generated URL paths (taxonomies, terms, feeds, …)
+	special map[string]bool   // generated URL paths (taxonomies, terms, feeds, …)
 	files   map[string]string // static files and assets, by lowercase URL path
 }
 
@@ -301,8 +302,16 @@ func (b *builder) tree(files []*content.File) {
 				p.order, p.hasOrder = float64(n), true
 			}
 		}
-		p.Src = f
 		p.SrcPath = f.Path
+		if f.Broken {
+			p.broken, p.excluded = true, true
+			if f.Kind != KindHome && f.Kind != KindModule {
+				p.Title = titleFromName(strings.TrimSuffix(path.Base(f.Path), path.Ext(f.Path)))
+			}
+			b.c.bySrc[f.Path] = p
+			continue
+		}
+		p.Src = f
 		m := &f.Meta
 		p.Title = m.Title
 		p.Description = m.Description
@@ -340,7 +349,7 @@ func (b *builder) tree(files []*content.File) {
 	mark(b.c.Home, false)
 	if !b.opts.Drafts {
 		for _, p := range b.c.bySrc {
-			p.excluded = p.Draft
+			p.excluded = p.excluded || p.Draft
 		}
 	}
 }
@@ -547,6 +556,8 @@ func (b *builder) prerequisites() {
 				b.errorf(r.Pos, "%s", msg)
 			case target.Kind != KindLesson:
 				b.errorf(r.Pos, "prerequisite %q is a %s, not a lesson", r.Value, target.Kind)
+			case target.broken:
+				// its own errors are reported
 			case target.excluded:
 				b.errorf(r.Pos, "prerequisite %q is a draft (%s): publish it or remove the prerequisite", r.Value, target.SrcPath)
 			case target == l:

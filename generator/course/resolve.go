@@ -59,6 +59,9 @@ func (c *Course) Resolve(from, dest string) (*Page, string, error) {
 }
 
 func (c *Course) page(p *Page) (*Page, string, error) {
+	if p.broken {
+		return nil, p.Path, nil // its own errors are reported
+	}
 	if p.excluded {
 		return nil, "", fmt.Errorf("links to the draft %s (%s): publish it, or remove the link", p.Path, p.SrcPath)
 	}

@@ -565,3 +565,27 @@ func TestManifestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestDirCommitAfterFailedWrite(t *testing.T) {
+	w := newWorld(t)
+	build(t, w.opts(w.public()), map[string]string{"index.html": "old"})
+	before := snapshot(t, w.public())
+	d, err := OpenDir(w.opts(w.public()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sabotage the temporary folder so that a write fails.
+	writeTree(t, d.tmp, map[string]string{"x": "in the way"})
+	if err := d.Write("x/index.html", nil); err == nil {
+		t.Fatal("Write through a file succeeded")
+	}
+	if err := d.Commit(); err == nil || !strings.Contains(err.Error(), "a write failed") {
+		t.Errorf("Commit = %v, want a refusal to publish after a failed write", err)
+	}
+	if after := snapshot(t, w.public()); !maps.Equal(before, after) {
+		t.Errorf("dest changed after a failed build")
+	}
+	if l := leftovers(t, w.public()); l != nil {
+		t.Errorf("leftovers: %q", l)
+	}
+}
