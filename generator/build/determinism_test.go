@@ -32,9 +32,9 @@ func (s shuffledFS) ReadDir(name string) ([]fs.DirEntry, error) {
 // prerequisites, enough to keep every worker busy.
 func course(modules, lessons int) fstest.MapFS {
 	fsys := fstest.MapFS{
-		"site.yaml":        {Data: []byte("title: Determinism\nbaseURL: https://example.org/sub/\n")},
+		"site.yaml":         {Data: []byte("title: Determinism\nbaseURL: https://example.org/sub/\n")},
 		"content/_index.md": {Data: []byte("---\ntitle: Home\n---\nWelcome.\n")},
-		"static/CNAME":     {Data: []byte("example.org\n")},
+		"static/CNAME":      {Data: []byte("example.org\n")},
 	}
 	for m := 1; m <= modules; m++ {
 		fsys[fmt.Sprintf("content/%02d-module-%d/_index.md", m, m)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("---\ntitle: Module %d\n---\n", m))}
