@@ -511,12 +511,10 @@ func decode(f *File, n *meta.Node, cfg *config.Site) diag.List {
 			}
 		default:
 			if taxonomy[key] {
-				if lessonOnly(key, v) {
-					if m.Terms == nil {
-						m.Terms = map[string][]Ref{}
-					}
-					m.Terms[key] = refs(key, v)
+				if m.Terms == nil {
+					m.Terms = map[string][]Ref{}
 				}
+				m.Terms[key] = refs(key, v)
 				continue
 			}
 			m.Params[key] = v.Any()

@@ -157,7 +157,7 @@ type Term struct {
 	Slug     string
 	Path     string
 	URL      string
-	Pages    []*Page // lessons, in course order
+	Pages    []*Page // in course order: modules before their lessons, standalone pages last
 }
 
 // Taxonomy is a classification of lessons (roles, skills, tags).
@@ -434,7 +434,7 @@ func (b *builder) urls() {
 		for _, c := range p.Children {
 			name := path.Base(c.SrcPath)
 			switch {
-			case c.Kind == KindModule && c.Src != nil:
+			case c.Kind == KindModule && name == "_index.md":
 				name = path.Base(path.Dir(c.SrcPath)) // content/01-x/_index.md → 01-x
 			case c.Kind != KindModule:
 				name = strings.TrimSuffix(name, path.Ext(name))
@@ -665,7 +665,10 @@ func (b *builder) taxonomies() {
 		t := &Taxonomy{Name: name, Title: titleFromName(name), Path: "/" + name + "/"}
 		t.URL = basePath + name + "/"
 		bySlug := map[string]*Term{}
-		for _, l := range b.c.Lessons {
+		for _, l := range b.inOrder() {
+			if l.Src == nil {
+				continue
+			}
 			for _, r := range l.Src.Meta.Terms[name] {
 				slug := TermSlug(r.Value)
 				if slug == "" {
@@ -707,6 +710,23 @@ func (b *builder) taxonomies() {
 	for _, p := range reservedDirs {
 		b.c.special[p] = true
 	}
+}
+
+// inOrder lists the included pages in course order: the home page, each
+// module before its contents, then standalone pages.
+func (b *builder) inOrder() []*Page {
+	var out []*Page
+	var walk func(p *Page)
+	walk = func(p *Page) {
+		out = append(out, p)
+		for _, c := range p.Children {
+			if c.Kind != KindPage {
+				walk(c)
+			}
+		}
+	}
+	walk(b.c.Home)
+	return append(out, b.c.Pages...)
 }
 
 // Taxonomy returns a taxonomy by name, or nil.

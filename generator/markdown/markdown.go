@@ -25,6 +25,7 @@ import (
 	"fmt"
 
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
@@ -41,11 +42,12 @@ type Options struct {
 	HighlightDark  string
 }
 
-// Default chroma styles: both meet WCAG AA contrast for every token (see
-// TestDefaultStylesContrast).
+// The default chroma styles: the only pair among chroma's styles that meets
+// WCAG AA contrast for every token, also on highlighted lines (see
+// TestDefaultStylesContrast and TestStyleSurvey).
 const (
-	DefaultHighlightLight = "modus-operandi"
-	DefaultHighlightDark  = "modus-vivendi"
+	defaultHighlightLight = "modus-operandi"
+	defaultHighlightDark  = "modus-vivendi"
 )
 
 // Converter turns Markdown into HTML. It is built once per build and is safe
@@ -105,10 +107,10 @@ type Doc struct {
 // New builds a Converter. It fails when a highlighting style is unknown.
 func New(opts Options) (*Converter, error) {
 	if opts.HighlightLight == "" {
-		opts.HighlightLight = DefaultHighlightLight
+		opts.HighlightLight = defaultHighlightLight
 	}
 	if opts.HighlightDark == "" {
-		opts.HighlightDark = DefaultHighlightDark
+		opts.HighlightDark = defaultHighlightDark
 	}
 	hl, err := newHighlighter(opts.HighlightLight, opts.HighlightDark)
 	if err != nil {
@@ -190,7 +192,7 @@ func (c *Converter) Inline(src []byte) (html []byte, text string) {
 		}
 	}()
 	src = bytes.TrimSpace(src)
-	root := c.inline.Parser().Parse(textReader(src))
+	root := c.parseInline(src)
 	var out, plain bytes.Buffer
 	for p := root.FirstChild(); p != nil; p = p.NextSibling() {
 		var buf bytes.Buffer
@@ -217,4 +219,7 @@ func (c *Converter) CSS() []byte {
 	return bytes.Clone(c.hl.css)
 }
 
-func textReader(src []byte) text.Reader { return text.NewReader(src) }
+// parseInline is apart from Inline, whose result named text hides the package.
+func (c *Converter) parseInline(src []byte) ast.Node {
+	return c.inline.Parser().Parse(text.NewReader(src))
+}

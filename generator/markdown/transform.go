@@ -92,11 +92,12 @@ func (st *state) transform(root *ast.Document) {
 		case *east.TaskCheckBox:
 			st.taskCheckBox(n)
 		case *ast.RawHTML:
-			if !st.unsafe {
+			isComment := n.Segments.Len() > 0 && bytes.HasPrefix(st.src[n.Segments.At(0).Start:], []byte("<!--"))
+			if !st.unsafe && !isComment {
 				st.rawHTMLWarning(n.Pos())
 			}
 		case *ast.HTMLBlock:
-			if !st.unsafe {
+			if !st.unsafe && n.HTMLBlockType != ast.HTMLBlockType2 {
 				st.rawHTMLWarning(n.Pos())
 			}
 		}
@@ -108,7 +109,8 @@ func (st *state) transform(root *ast.Document) {
 	st.collectIDs(root)
 }
 
-// rawHTMLWarning tells authors why their HTML vanished.
+// rawHTMLWarning tells authors why their HTML vanished. HTML comments are
+// left out silently: authors use them for notes to themselves.
 func (st *state) rawHTMLWarning(off int) {
 	st.warnf(off, "raw HTML left out of the page (set markdown.unsafe: true in site.yaml to keep it)")
 }
