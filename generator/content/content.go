@@ -349,7 +349,7 @@ func split(p string, src []byte, fence string, parse parseFunc) (*meta.Node, []b
 	if perr != nil {
 		return nil, nil, 0, perr
 	}
-	bodyLine := 1 + bytes.Count(src[:bodyOff], []byte("\n"))
+	bodyLine := 2 + bytes.Count(src[:closeOff], []byte("\n")) // the line after the closing fence
 	// Own the body: the title heading gets blanked in place.
 	return n, append([]byte(nil), body...), bodyLine, nil
 }

@@ -768,8 +768,8 @@ func cleanAlias(s string) (string, string) {
 	switch {
 	case strings.Contains(s, "://") || strings.HasPrefix(s, "//"):
 		return "", "is a full URL: write the old path below the site root, like /old/lesson/"
-	case strings.ContainsAny(s, "\\\x00?#%") || strings.ContainsFunc(s, isControl):
-		return "", "is not a clean URL path (no \\ ? # % or control characters)"
+	case strings.ContainsAny(s, "\\\x00?#%:*\"<>|") || strings.ContainsFunc(s, isControl):
+		return "", "is not a clean URL path (no \\ ? # % : * \" < > | or control characters)"
 	}
 	s = norm.NFC.String(s)
 	segs := strings.Split(strings.Trim(s, "/"), "/")

@@ -1,0 +1,146 @@
+package content
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lectern/lectern/generator/config"
+)
+
+func parse(t *testing.T, path, src string) (*File, string) {
+	t.Helper()
+	f, errs := Parse(path, []byte(src), config.Default())
+	return f, errs.Error()
+}
+
+func TestBodyLineIsExact(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		line      int
+		body      string
+	}{
+		{"yaml", "---\ntitle: A\n---\nBody\n", 4, "Body\n"},
+		{"toml", "+++\ntitle = \"A\"\n+++\n\nBody\n", 4, "\nBody\n"},
+		{"none", "# Title\n\nBody\n", 1, "       \n\nBody\n"},
+		{"crlf+bom", "\ufeff---\r\ntitle: A\r\n---\r\nBody\r\n", 4, "Body\n"},
+		{"trailing spaces on fences", "---  \ntitle: A\n---\t\nBody", 4, "Body"},
+		{"empty front matter", "---\n---\n# T\n", 3, "   \n"},
+		{"no body", "---\ntitle: A\n---", 4, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, errs := parse(t, "content/m/a.md", tc.src)
+			if f == nil {
+				t.Fatalf("errors: %s", errs)
+			}
+			if f.BodyLine != tc.line || string(f.Body) != tc.body {
+				t.Errorf("body line %d %q, want %d %q", f.BodyLine, f.Body, tc.line, tc.body)
+			}
+		})
+	}
+}
+
+func TestFrontMatterFields(t *testing.T) {
+	src := `---
+title: "  Spaced  "
+description: D
+weight: -3
+draft: false
+date: 2026-05-01
+lastmod: 2026-05-02T10:30:00+02:00
+slug: My-Slug
+layout: wide
+aliases: [/old/, /older/]
+duration: 1h30m
+objectives: [One, Two]
+prerequisites: m/b
+roles: [Back-end developer]
+skills: [SQL]
+tags: solo
+custom: {nested: [1, 2]}
+---
+`
+	f, errs := parse(t, "content/m/a.md", src)
+	if f == nil {
+		t.Fatal(errs)
+	}
+	m := f.Meta
+	if m.Title != "Spaced" || m.Description != "D" || m.Weight != -3 || !m.HasWeight || m.Draft {
+		t.Errorf("scalars: %+v", m)
+	}
+	if !m.Date.Equal(time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)) || !m.Lastmod.Equal(time.Date(2026, 5, 2, 8, 30, 0, 0, time.UTC)) {
+		t.Errorf("dates: %v %v", m.Date, m.Lastmod)
+	}
+	if m.Slug != "My-Slug" || m.Layout != "wide" || len(m.Aliases) != 2 || m.Duration != 90*time.Minute {
+		t.Errorf("slug/layout/aliases/duration: %+v", m)
+	}
+	if len(m.Objectives) != 2 || len(m.Prerequisites) != 1 || m.Prerequisites[0].Pos.Line != 13 || m.Prerequisites[0].Pos.Col != 16 {
+		t.Errorf("objectives/prerequisites: %+v", m)
+	}
+	if len(m.Terms["roles"]) != 1 || len(m.Terms["skills"]) != 1 || m.Terms["tags"][0].Value != "solo" {
+		t.Errorf("terms: %+v", m.Terms)
+	}
+	if custom, ok := m.Params["custom"].(map[string]any); !ok || len(custom["nested"].([]any)) != 2 {
+		t.Errorf("params: %#v", m.Params)
+	}
+}
+
+func TestDateUsesSiteTimezone(t *testing.T) {
+	cfg, err := config.Parse([]byte("title: T\ntimezone: Europe/Berlin\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, errs := Parse("content/m/a.md", []byte("---\ntitle: A\ndate: 2026-07-01\n---\n"), cfg)
+	if f == nil {
+		t.Fatal(errs)
+	}
+	if got := f.Meta.Date.UTC().Format(time.RFC3339); got != "2026-06-30T22:00:00Z" {
+		t.Errorf("midnight in Berlin = %s", got)
+	}
+}
+
+func TestRejectsBinaryAndInvalidText(t *testing.T) {
+	for name, src := range map[string]string{
+		"content/m/nul.md":  "---\ntitle: A\n---\nab\x00cd",
+		"content/m/utf8.md": "---\ntitle: A\n---\nok \xff bad",
+	} {
+		f, errs := parse(t, name, src)
+		if f != nil || !strings.Contains(errs, name+":4:") {
+			t.Errorf("%s: %v %q", name, f, errs)
+		}
+	}
+}
+
+func TestCountWords(t *testing.T) {
+	body := "one two three\n\n```go\na\nb\n```\n\n> four five\n~~~~\nc\n~~~~\n"
+	words, code := countWords([]byte(body))
+	if words != 6 || code != 3 {
+		t.Errorf("words %d code %d, want 6 and 3", words, code)
+	}
+}
+
+func TestKindOf(t *testing.T) {
+	for p, want := range map[string]Kind{
+		"content/_index.md":           KindHome,
+		"content/glossary.md":         KindPage,
+		"content/01-m/_index.md":      KindModule,
+		"content/01-m/01-a.md":        KindLesson,
+		"content/01-m/02-n/01-b.md":   KindLesson,
+		"content/01-m/02-n/_index.md": KindModule,
+	} {
+		if got := KindOf(p); got != want {
+			t.Errorf("KindOf(%s) = %v, want %v", p, got, want)
+		}
+	}
+}
+
+func TestIgnored(t *testing.T) {
+	for name, want := range map[string]bool{
+		".DS_Store": true, "a.md~": true, ".a.md.swp": true, "#a.md#": true, ".#a.md": true, "4913.tmp": true,
+		"a.md": false, "_index.md": false, "diagram.svg": false,
+	} {
+		if Ignored(name) != want {
+			t.Errorf("Ignored(%q) = %v", name, !want)
+		}
+	}
+}
