@@ -301,9 +301,15 @@ func (b *builder) renderPage(buf *bytes.Buffer, p *course.Page) error {
 		for _, d := range doc.Diags {
 			line, col := diag.At(p.Src.Body, d.Offset)
 			pos := diag.Pos{File: p.SrcPath, Line: p.Src.BodyLine + line - 1, Col: col}
-			if d.Warning {
+			sev := "warning"
+			if d.Check != "" {
+				sev = b.cfg.Severity(d.Check)
+			}
+			switch {
+			case d.Warning && sev == "off":
+			case d.Warning && sev == "warning":
 				b.diags.Add(diag.Warnf(pos, "%s", d.Msg))
-			} else {
+			default:
 				b.diags.Add(diag.Errorf(pos, "%s", d.Msg))
 			}
 		}

@@ -68,8 +68,9 @@ var defaultTaxonomies = []string{"roles", "skills", "tags"}
 
 // Checks lectern knows, with their default severity.
 var knownChecks = map[string]string{
-	"image-alt":       "warning",
-	"unknown-callout": "warning",
+	"image-alt":       "warning", // an image without alt text
+	"unknown-callout": "warning", // > [!FOO] with an unknown type
+	"raw-html":        "warning", // raw HTML dropped because markdown.unsafe is off
 }
 
 // Default returns the configuration used for anything site.yaml leaves out.

@@ -85,7 +85,7 @@ func (st *state) callout(q *ast.Blockquote) {
 		}
 	}
 	if !known {
-		st.warnf(line.Start, "unknown callout type %q, rendered as a blockquote (known: NOTE, TIP, IMPORTANT, WARNING, CAUTION, EXERCISE, HINT, SOLUTION)", val[m[2]-2:m[3]+1])
+		st.checkf(CheckUnknownCallout, line.Start, "unknown callout type %q, rendered as a blockquote (known: NOTE, TIP, IMPORTANT, WARNING, CAUTION, EXERCISE, HINT, SOLUTION)", val[m[2]-2:m[3]+1])
 		return
 	}
 

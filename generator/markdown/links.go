@@ -101,7 +101,7 @@ func escapeDest(d string) []byte {
 // and warns when it has no alt text.
 func (st *state) image(n *ast.Image) {
 	if strings.TrimSpace(plainText(n, st.src)) == "" {
-		st.warnf(st.nodeOffset(n, "!"), "image without alt text (add a description between the brackets)")
+		st.checkf(CheckImageAlt, st.nodeOffset(n, "!"), "image without alt text (add a description between the brackets)")
 	}
 	n.SetAttributeString("loading", []byte("lazy"))
 	n.SetAttributeString("decoding", []byte("async"))

@@ -93,7 +93,17 @@ type Diag struct {
 	Offset  int
 	Warning bool
 	Msg     string
+	// Check names a warning whose severity site.yaml's `checks` may change
+	// (one of the Check* constants); "" for fixed diagnostics.
+	Check string
 }
+
+// Names of the configurable checks.
+const (
+	CheckImageAlt       = "image-alt"
+	CheckUnknownCallout = "unknown-callout"
+	CheckRawHTML        = "raw-html"
+)
 
 // Doc is the result of converting one body.
 type Doc struct {

@@ -31,6 +31,11 @@ func (st *state) warnf(off int, format string, args ...any) {
 	st.doc.Diags = append(st.doc.Diags, Diag{Offset: st.clamp(off), Warning: true, Msg: fmt.Sprintf(format, args...)})
 }
 
+// checkf records a warning that site.yaml's `checks` can turn into an error or off.
+func (st *state) checkf(check string, off int, format string, args ...any) {
+	st.doc.Diags = append(st.doc.Diags, Diag{Offset: st.clamp(off), Warning: true, Check: check, Msg: fmt.Sprintf(format, args...)})
+}
+
 func (st *state) clamp(off int) int {
 	return max(0, min(off, len(st.src)))
 }
@@ -112,7 +117,7 @@ func (st *state) transform(root *ast.Document) {
 // rawHTMLWarning tells authors why their HTML vanished. HTML comments are
 // left out silently: authors use them for notes to themselves.
 func (st *state) rawHTMLWarning(off int) {
-	st.warnf(off, "raw HTML left out of the page (set markdown.unsafe: true in site.yaml to keep it)")
+	st.checkf(CheckRawHTML, off, "raw HTML left out of the page (set markdown.unsafe: true in site.yaml to keep it)")
 }
 
 // walk calls f on every node in document order. It is iterative, so deeply
