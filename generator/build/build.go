@@ -393,9 +393,7 @@ func (b *builder) pageView(p *course.Page) *render.Page {
 		v.Module = p
 		v.Breadcrumbs = p.Ancestors()
 	}
-	if p.Kind != course.KindPage {
-		v.Nav = render.NewNav(b.site, p)
-	}
+	v.Nav = render.NewNav(b.site, p)
 	for _, o := range p.Objectives {
 		h, _ := b.conv.Inline([]byte(o))
 		v.Objectives = append(v.Objectives, template.HTML(h))

@@ -101,7 +101,7 @@ func copyChecks() map[string]string {
 func Load(fsys fs.FS) (*Site, error) {
 	src, err := fs.ReadFile(fsys, FileName)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, diag.Errorf(diag.Pos{File: FileName}, "not found: a site needs a site.yaml with at least `title: …` at its root (or run `lectern new site DIR`)")
+		return nil, diag.Errorf(diag.Pos{File: FileName}, "not found: a site needs a site.yaml at its root with at least `title: Your course` (is --source the right folder?)")
 	}
 	if err != nil {
 		return nil, diag.Errorf(diag.Pos{File: FileName}, "%v", err)

@@ -190,7 +190,7 @@ func (l *Layouts) Execute(buf *bytes.Buffer, layout string, data any, page strin
 	return nil
 }
 
-var tmplErrRE = regexp.MustCompile(`^(?:html/)?template: ([^:]+):(\d+)(?::(\d+))?: (.*)$`)
+var tmplErrRE = regexp.MustCompile(`^(?:html/)?template: ?([^:]+):(\d+)(?::(\d+))?: (.*)$`)
 
 // templateError turns a text/template or html/template error into a diagnostic
 // at the layout file's line and column, naming the page being rendered.

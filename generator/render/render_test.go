@@ -1,0 +1,90 @@
+package render
+
+import (
+	"bytes"
+	"html/template"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestFormatDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		5 * time.Minute:                 "5 min",
+		90 * time.Minute:                "1 h 30 min",
+		2 * time.Hour:                   "2 h",
+		25*time.Minute + 10*time.Second: "26 min",
+	} {
+		if got := FormatDuration(d); got != want {
+			t.Errorf("FormatDuration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+func sources(files map[string]string, builtin bool) []Source {
+	var out []Source
+	for name, data := range files {
+		out = append(out, Source{Name: name, Data: []byte(data), BuiltIn: builtin})
+	}
+	return out
+}
+
+func TestExecutionErrorNamesPartialAndPage(t *testing.T) {
+	l, err := Parse(sources(map[string]string{
+		"_default/baseof.html":  `<main>{{block "main" .}}{{end}}</main>`,
+		"_default/lesson.html":  `{{define "main"}}{{template "partials/outer.html" .}}{{end}}`,
+		"partials/outer.html":   "<div>\n{{template \"partials/inner.html\" .}}</div>",
+		"partials/inner.html":   "<p>\n  {{.Missing}}</p>",
+		"_default/minimal.html": `plain {{.}}`,
+	}, false), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	err = l.Execute(&buf, "lesson", struct{ Title string }{"x"}, "content/a.md")
+	want := "layouts/partials/inner.html:2:4: at <.Missing>: can't evaluate field Missing in type struct { Title string } (while rendering content/a.md)"
+	if err == nil || err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
+	}
+	buf.Reset()
+	if err := l.Execute(&buf, "minimal", 7, "content/b.md"); err != nil || buf.String() != "plain 7" {
+		t.Errorf("a layout without define runs on its own: %q %v", buf.String(), err)
+	}
+}
+
+func TestParseErrorsAreReportedOncePerFile(t *testing.T) {
+	_, err := Parse(sources(map[string]string{
+		"_default/baseof.html": `{{block "main" .}}{{end}}`,
+		"_default/lesson.html": "{{define \"main\"}}\n{{if .X}}\n{{end}}",
+		"_default/page.html":   "{{define \"main\"}}{{nosuchfunc .}}{{end}}",
+	}, true), template.FuncMap{})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	got := err.Error()
+	for _, want := range []string{
+		"layouts/_default/lesson.html (built-in theme):3: unexpected EOF",
+		`layouts/_default/page.html (built-in theme):1: function "nosuchfunc" not defined`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in:\n%s", want, got)
+		}
+	}
+}
+
+func TestEscapingErrorsSurfaceAtParse(t *testing.T) {
+	_, err := Parse(sources(map[string]string{
+		"_default/baseof.html": `{{block "main" .}}{{end}}`,
+		"_default/lesson.html": `{{define "main"}}<a href="{{if .X}}">{{end}}x</a>{{end}}`,
+	}, false), nil)
+	if err == nil || !strings.Contains(err.Error(), "layouts/_default/lesson.html") {
+		t.Errorf("escaping error not reported with its file: %v", err)
+	}
+}
+
+func TestMissingBaseIsAnError(t *testing.T) {
+	_, err := Parse(sources(map[string]string{"_default/lesson.html": "x"}, false), nil)
+	if err == nil || !strings.Contains(err.Error(), "layouts/_default/baseof.html: missing") {
+		t.Errorf("got %v", err)
+	}
+}
