@@ -13,6 +13,7 @@ import (
 	"html/template"
 	"io/fs"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -88,9 +89,37 @@ type builder struct {
 	assets map[string]string // logical asset name → URL
 	pages  atomic.Int64
 
-	mu   sync.Mutex
-	ids  map[string]map[string]bool // source path → ids on that page
-	refs []pageRef
+	mu       sync.Mutex
+	ids      map[string]map[string]bool // source path → ids on that page
+	refs     []pageRef
+	tmplErrs map[string]*tmplErr // layout error → pages it broke
+}
+
+// tmplErr is one layout error and the pages it broke: reported once.
+type tmplErr struct {
+	err   *diag.Error
+	pages []string
+}
+
+// reportTemplateErrors adds each layout error once, naming a page it broke.
+func (b *builder) reportTemplateErrors() {
+	for _, te := range b.tmplErrs {
+		// Name a source file first: it is the page an author can open.
+		sort.Slice(te.pages, func(i, j int) bool {
+			ci, cj := strings.HasPrefix(te.pages[i], content.Dir+"/"), strings.HasPrefix(te.pages[j], content.Dir+"/")
+			if ci != cj {
+				return ci
+			}
+			return te.pages[i] < te.pages[j]
+		})
+		what := te.pages[0]
+		if n := len(te.pages) - 1; n == 1 {
+			what += " and 1 other page"
+		} else if n > 1 {
+			what += fmt.Sprintf(" and %d other pages", n)
+		}
+		b.diags.Add(&diag.Error{Pos: te.err.Pos, Err: fmt.Errorf("%v (while rendering %s)", te.err.Err, what)})
+	}
 }
 
 type pageRef struct {
@@ -202,7 +231,9 @@ func (b *builder) stages(ctx context.Context) error {
 		return err
 	}
 	b.checkFragments()
-	if err := b.writeGenerated(); err != nil {
+	err = b.writeGenerated()
+	b.reportTemplateErrors()
+	if err != nil {
 		return err
 	}
 	return ctx.Err()
@@ -344,8 +375,22 @@ func (b *builder) renderPage(buf *bytes.Buffer, p *course.Page) error {
 // execute renders a view with a layout, minifies and writes it.
 func (b *builder) execute(buf *bytes.Buffer, layout string, v *render.Page, src, out string) error {
 	buf.Reset()
-	if err := b.lay.Execute(buf, layout, v, src); err != nil {
-		b.diags.Add(err)
+	if err := b.lay.Execute(buf, layout, v); err != nil {
+		var de *diag.Error
+		if !errors.As(err, &de) {
+			return err
+		}
+		b.mu.Lock()
+		if b.tmplErrs == nil {
+			b.tmplErrs = map[string]*tmplErr{}
+		}
+		te := b.tmplErrs[de.Error()]
+		if te == nil {
+			te = &tmplErr{err: de}
+			b.tmplErrs[de.Error()] = te
+		}
+		te.pages = append(te.pages, src)
+		b.mu.Unlock()
 		return nil
 	}
 	b.pages.Add(1)

@@ -100,7 +100,7 @@ func Parse(sources []Source, funcs template.FuncMap) (*Layouts, error) {
 			fallthrough
 		case strings.HasPrefix(s.Name, "partials/"):
 			if _, err := base.New(s.Name).Parse(string(s.Data)); err != nil {
-				errs = append(errs, l.templateError(err, ""))
+				errs = append(errs, l.templateError(err))
 			}
 		case strings.HasPrefix(s.Name, "_default/"):
 			layouts = append(layouts, s)
@@ -119,7 +119,7 @@ func Parse(sources []Source, funcs template.FuncMap) (*Layouts, error) {
 			return nil, err
 		}
 		if _, err := set.New(s.Name).Parse(string(s.Data)); err != nil {
-			errs = append(errs, l.templateError(err, ""))
+			errs = append(errs, l.templateError(err))
 			continue
 		}
 		name := strings.TrimSuffix(strings.TrimPrefix(s.Name, "_default/"), ".html")
@@ -130,7 +130,7 @@ func Parse(sources []Source, funcs template.FuncMap) (*Layouts, error) {
 	// surface them now, once per layout.
 	for _, name := range l.Names() {
 		if err := escapeCheck(l.sets[name], l.entry(name)); err != nil {
-			errs = append(errs, l.templateError(err, ""))
+			errs = append(errs, l.templateError(err))
 		}
 	}
 	if len(errs) > 0 {
@@ -177,15 +177,16 @@ func (l *Layouts) Names() []string {
 	return out
 }
 
-// Execute renders a page with a layout into buf. page names the source being
-// rendered for error messages.
-func (l *Layouts) Execute(buf *bytes.Buffer, layout string, data any, page string) error {
+// Execute renders a page with a layout into buf. An error is a *diag.Error at
+// the layout's file:line:col; the caller adds which page was being rendered
+// (one broken layout fails every page: callers report it once).
+func (l *Layouts) Execute(buf *bytes.Buffer, layout string, data any) error {
 	set, ok := l.sets[layout]
 	if !ok {
-		return diag.Errorf(diag.Pos{File: page}, "no layout %q: add layouts/_default/%s.html", layout, layout)
+		return diag.Errorf(diag.Pos{File: LayoutDir + "/_default/" + layout + ".html"}, "no such layout")
 	}
 	if err := set.ExecuteTemplate(buf, l.entry(layout), data); err != nil {
-		return l.templateError(err, page)
+		return l.templateError(err)
 	}
 	return nil
 }
@@ -193,22 +194,18 @@ func (l *Layouts) Execute(buf *bytes.Buffer, layout string, data any, page strin
 var tmplErrRE = regexp.MustCompile(`^(?:html/)?template: ?([^:]+):(\d+)(?::(\d+))?: (.*)$`)
 
 // templateError turns a text/template or html/template error into a diagnostic
-// at the layout file's line and column, naming the page being rendered.
-func (l *Layouts) templateError(err error, page string) *diag.Error {
+// at the layout file's line and column.
+func (l *Layouts) templateError(err error) *diag.Error {
 	msg := err.Error()
-	suffix := ""
-	if page != "" {
-		suffix = " (while rendering " + page + ")"
-	}
 	if m := tmplErrRE.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[2])
 		col, _ := strconv.Atoi(m[3])
 		text := m[4]
 		// html/template repeats the location inside the message.
 		text = strings.TrimPrefix(text, "executing \""+m[1]+"\" ")
-		return diag.Errorf(diag.Pos{File: l.file(m[1]), Line: line, Col: col}, "%s%s", text, suffix)
+		return diag.Errorf(diag.Pos{File: l.file(m[1]), Line: line, Col: col}, "%s", text)
 	}
-	return diag.Errorf(diag.Pos{File: LayoutDir}, "%s%s", msg, suffix)
+	return diag.Errorf(diag.Pos{File: LayoutDir}, "%s", msg)
 }
 
 func (l *Layouts) file(name string) string {

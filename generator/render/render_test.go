@@ -29,7 +29,7 @@ func sources(files map[string]string, builtin bool) []Source {
 	return out
 }
 
-func TestExecutionErrorNamesPartialAndPage(t *testing.T) {
+func TestExecutionErrorNamesNestedPartial(t *testing.T) {
 	l, err := Parse(sources(map[string]string{
 		"_default/baseof.html":  `<main>{{block "main" .}}{{end}}</main>`,
 		"_default/lesson.html":  `{{define "main"}}{{template "partials/outer.html" .}}{{end}}`,
@@ -41,13 +41,13 @@ func TestExecutionErrorNamesPartialAndPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	err = l.Execute(&buf, "lesson", struct{ Title string }{"x"}, "content/a.md")
-	want := "layouts/partials/inner.html:2:4: at <.Missing>: can't evaluate field Missing in type struct { Title string } (while rendering content/a.md)"
+	err = l.Execute(&buf, "lesson", struct{ Title string }{"x"})
+	want := "layouts/partials/inner.html:2:4: at <.Missing>: can't evaluate field Missing in type struct { Title string }"
 	if err == nil || err.Error() != want {
 		t.Errorf("got  %v\nwant %s", err, want)
 	}
 	buf.Reset()
-	if err := l.Execute(&buf, "minimal", 7, "content/b.md"); err != nil || buf.String() != "plain 7" {
+	if err := l.Execute(&buf, "minimal", 7); err != nil || buf.String() != "plain 7" {
 		t.Errorf("a layout without define runs on its own: %q %v", buf.String(), err)
 	}
 }
