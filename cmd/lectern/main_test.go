@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -246,5 +247,64 @@ func TestVersionPrintsSomething(t *testing.T) {
 	code, stdout, _ := runCLI(t, "version")
 	if code != 0 || !strings.HasPrefix(stdout, "lectern ") {
 		t.Errorf("exit %d, %q", code, stdout)
+	}
+}
+
+func TestSourceDateEpochDatesTheFeed(t *testing.T) {
+	root := writeSite(t, goodSite)
+	t.Setenv("SOURCE_DATE_EPOCH", "1767225600") // 2026-01-01T00:00:00Z
+	if code, _, stderr := runCLI(t, "build", "--source", root); code != 0 {
+		t.Fatal(stderr)
+	}
+	feed, err := os.ReadFile(filepath.Join(root, "public/feed.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(feed), "<updated>2026-01-01T00:00:00Z</updated>") {
+		t.Errorf("feed not dated by SOURCE_DATE_EPOCH:\n%s", feed)
+	}
+	t.Setenv("SOURCE_DATE_EPOCH", "yesterday")
+	if code, _, _ := runCLI(t, "build", "--source", root); code != 2 {
+		t.Errorf("a malformed SOURCE_DATE_EPOCH must be a usage error, got exit %d", code)
+	}
+}
+
+func TestLastmodFromGit(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	files := map[string]string{}
+	for k, v := range goodSite {
+		files[k] = v
+	}
+	files["site.yaml"] += "lastmod: git\n"
+	root := writeSite(t, files)
+	git := func(date string, args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", root, "-c", "user.name=T", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"}, args...)...)
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_DATE="+date, "GIT_COMMITTER_DATE="+date)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("2026-03-01T10:00:00Z", "init", "-q")
+	git("2026-03-01T10:00:00Z", "add", ".")
+	git("2026-03-01T10:00:00Z", "commit", "-q", "-m", "first")
+	if err := os.WriteFile(filepath.Join(root, "content/01-m/02-b.md"), []byte("---\ntitle: B\n---\n## Part\n\nMore.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git("2026-04-02T12:00:00Z", "commit", "-q", "-am", "second")
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := runCLI(t, "build", "--source", root, "--dest", out); code != 0 {
+		t.Fatal(stderr)
+	}
+	sitemap, _ := os.ReadFile(filepath.Join(out, "sitemap.xml"))
+	for _, want := range []string{
+		"<loc>https://example.org/course/m/a/</loc><lastmod>2026-03-01T10:00:00Z</lastmod>",
+		"<loc>https://example.org/course/m/b/</loc><lastmod>2026-04-02T12:00:00Z</lastmod>",
+	} {
+		if !strings.Contains(string(sitemap), want) {
+			t.Errorf("sitemap lacks %s:\n%s", want, sitemap)
+		}
 	}
 }
