@@ -194,12 +194,17 @@ type Course struct {
 	Aliases    []Alias
 	Resources  []Resource
 
-	byPath  map[string]*Page // included pages by URL path
-	byRef   map[string]*Page // all pages (drafts too) by reference
-	bySrc   map[string]*Page // all pages (drafts too) by source path or module folder
-	byRes   map[string]string
-	special map[string]bool   // generated URL paths (taxonomies, terms, feeds, …)
-	files   map[string]string // static files and assets, by lowercase URL path
+	byPath map[string]*Page  // included pages by URL path
+	byRef  map[string]*Page  // all pages (drafts too) by reference
+	bySrc  map[string]*Page  // all pages (drafts too) by source path or module folder
+	byRes  map[string]string // resource source path → output path
+	// resPaths maps lowercase resource URL paths to their output URL path.
+	resPaths map[string]string
+	// excluded holds drafts left out of the build (and broken pages) by
+	// lowercase URL path, so links to them are reported by name.
+	excluded map[string]*Page
+	special  map[string]bool   // generated URL paths (taxonomies, terms, feeds, …)
+	files    map[string]string // static files and assets, by lowercase URL path
 }
 
 // Options changes how a course is built.
@@ -218,12 +223,14 @@ func Build(cfg *config.Site, site *content.Site, opts Options) (*Course, error) 
 		cfg:  cfg,
 		opts: opts,
 		c: &Course{
-			Site:    cfg,
-			byPath:  map[string]*Page{},
-			byRef:   map[string]*Page{},
-			bySrc:   map[string]*Page{},
-			byRes:   map[string]string{},
-			special: map[string]bool{},
+			Site:     cfg,
+			byPath:   map[string]*Page{},
+			byRef:    map[string]*Page{},
+			bySrc:    map[string]*Page{},
+			byRes:    map[string]string{},
+			resPaths: map[string]string{},
+			excluded: map[string]*Page{},
+			special:  map[string]bool{},
 		},
 		modules: map[string]*Page{},
 	}
@@ -463,6 +470,8 @@ func (b *builder) urls() {
 		if !p.excluded {
 			b.c.All = append(b.c.All, p)
 			b.claim(p.Path, p, "page")
+		} else {
+			b.c.excluded[strings.ToLower(norm.NFC.String(p.Path))] = p
 		}
 		if p.Ref != "" {
 			if _, dup := b.c.byRef[p.Ref]; !dup || !p.excluded {
@@ -808,6 +817,7 @@ func (b *builder) resources(res []content.Resource) {
 		out := strings.TrimPrefix(m.Path, "/") + path.Join(append(rest, stem+strings.ToLower(path.Ext(name)))...)
 		b.c.Resources = append(b.c.Resources, Resource{Src: r.Path, Path: out})
 		b.c.byRes[r.Path] = out
+		b.c.resPaths[strings.ToLower("/"+out)] = "/" + out
 		key := strings.ToLower(norm.NFC.String("/" + out))
 		if b.claims == nil {
 			b.claims = map[string][]claim{}

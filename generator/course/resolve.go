@@ -80,10 +80,8 @@ func (c *Course) resolveSite(p string) (*Page, string, error) {
 	if pg, ok := c.byPath[slashed]; ok {
 		return pg, pg.Path, nil
 	}
-	for _, pg := range c.bySrc {
-		if pg.excluded && pg.Path == slashed {
-			return c.page(pg)
-		}
+	if pg, ok := c.excluded[slashed]; ok {
+		return c.page(pg)
 	}
 	if f, ok := c.files[key]; ok {
 		return nil, f, nil
@@ -91,10 +89,8 @@ func (c *Course) resolveSite(p string) (*Page, string, error) {
 	if c.special[key] || c.special[slashed] {
 		return nil, key, nil
 	}
-	for _, r := range c.Resources {
-		if "/"+strings.ToLower(r.Path) == key {
-			return nil, "/" + r.Path, nil
-		}
+	if out, ok := c.resPaths[key]; ok {
+		return nil, out, nil
 	}
 	return nil, "", fmt.Errorf("broken link %q: no page or file has this URL (site paths are written without the base path and without numeric prefixes, like /foundations/apis/)", p)
 }
