@@ -69,7 +69,7 @@ func (st *state) fenceInfo(cb *codeBlock, info []byte, off int) {
 	}
 	attrs, ok := parser.ParseAttributes(text.NewReader(rest))
 	if !ok {
-		st.errorf(off, `cannot read code block options %s: want {title="…" hl_lines="1,3-5" linenos=true}`, rest)
+		st.errorf(off, `cannot read code block options %s: want {title="…" hl_lines="1,3-5" linenos=true check=compile}`, rest)
 		return
 	}
 	for _, a := range attrs {
@@ -99,8 +99,15 @@ func (st *state) fenceInfo(cb *codeBlock, info []byte, off int) {
 			default:
 				st.errorf(off, "bad linenos %s: want true or false", quoteAttr(a.Value))
 			}
+		case "check":
+			// For the content tests that check code examples; nothing to render.
+			switch v := attrString(a.Value); v {
+			case "compile", "parse", "skip":
+			default:
+				st.errorf(off, "bad check %s: want compile (a whole program), parse or skip", quoteAttr(a.Value))
+			}
 		default:
-			st.warnf(off, "unknown code block option %q (known: title, hl_lines, linenos)", name)
+			st.warnf(off, "unknown code block option %q (known: title, hl_lines, linenos, check)", name)
 		}
 	}
 }
