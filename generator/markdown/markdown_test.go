@@ -255,7 +255,7 @@ func TestCodeBlocks(t *testing.T) {
 			diags: []string{`1:1 warning: hl_lines "2-9" goes past the last line of the block (2)`}},
 		{name: "unknown option and bad block", in: "~~~go {lines=3}\na\n~~~\n\n~~~go {title=}\na\n~~~\n",
 			diags: []string{`1:1 warning: unknown code block option "lines" (known: title, hl_lines, linenos, check)`,
-				`5:1 error: cannot read code block options {title=}: want {title="…" hl_lines="1,3-5" linenos=true}`}},
+				`5:1 error: cannot read code block options {title=}: want {title="…" hl_lines="1,3-5" linenos=true check=compile}`}},
 		{name: "bad linenos", in: "~~~go {linenos=\"yes\"}\na\n~~~\n", diags: []string{`1:1 error: bad linenos "yes": want true or false`}},
 		{name: "free words after the language", in: "~~~go some words\na\n~~~\n", want: []string{`class="language-go"`}},
 	}
