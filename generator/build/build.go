@@ -43,6 +43,15 @@ type Options struct {
 	Epoch time.Time
 	// Lastmod maps source paths to their last commit time (site.yaml `lastmod: git`).
 	Lastmod map[string]time.Time
+	// Partial keeps going after content errors (a broken link, a bad field) and
+	// writes every page it can: the dev server shows the errors over the site.
+	// Only errors that leave no usable site (site.yaml, layouts) stop it.
+	Partial bool
+	// Changed lists what changed since the Builder's previous run, as slash
+	// paths from the site root; a folder stands for everything below it. nil
+	// means anything may have changed. It only saves reading: files are
+	// compared by content whatever it says.
+	Changed []string
 }
 
 // Result describes a finished build.
@@ -50,49 +59,109 @@ type Result struct {
 	Config   *config.Site
 	Course   *course.Course
 	Pages    int   // HTML pages written
+	Rendered int   // pages rendered by this run (the rest were reused from the previous run)
 	Files    int   // files written in all
 	Bytes    int64 // bytes written in all
 	Warnings diag.List
+	// Errors are the content errors of a Partial build that still produced a site.
+	Errors diag.List
 }
 
-// Run builds the site. On content, layout or check errors it returns a
-// diag.List (all of them, sorted); other errors are I/O failures.
+// Run builds the site from scratch. On content, layout or check errors it
+// returns a diag.List (all of them, sorted); other errors are I/O failures.
 func Run(ctx context.Context, opts Options) (*Result, error) {
+	return new(Builder).Run(ctx, opts)
+}
+
+// Builder runs builds one after another and remembers what each produced, so
+// that the next run re-reads only changed files and re-renders only pages
+// whose inputs changed. Its output always equals a fresh Run's. Safe for use
+// by one goroutine at a time (Run serialises itself).
+type Builder struct {
+	mu sync.Mutex
+	m  *memo
+}
+
+// Run builds the site, reusing the previous run's work where inputs are unchanged.
+func (bl *Builder) Run(ctx context.Context, opts Options) (*Result, error) {
+	bl.mu.Lock()
+	defer bl.mu.Unlock()
 	b := &builder{opts: opts, res: &Result{}}
 	b.sink = &countingSink{next: opts.Sink}
+	b.changed = changedFunc(opts.Changed)
+	b.m = bl.m
 	err := b.run(ctx)
+	bl.m = b.m
 	b.res.Files = int(b.sink.files.Load())
 	b.res.Bytes = b.sink.bytes.Load()
 	b.res.Pages = int(b.pages.Load())
+	b.res.Rendered = int(b.rendered.Load())
 	all := b.diags.List()
 	b.res.Warnings = all.Warnings()
 	if err != nil {
 		return b.res, err
 	}
 	if all.HasErrors() {
+		if opts.Partial && !b.fatal {
+			b.res.Errors = all.Errors()
+			return b.res, nil
+		}
 		return b.res, all
 	}
 	return b.res, nil
 }
 
+// changedFunc turns a change list into a predicate on site paths.
+func changedFunc(paths []string) func(string) bool {
+	if paths == nil {
+		return nil
+	}
+	set := make(map[string]bool, len(paths))
+	for _, p := range paths {
+		set[strings.Trim(p, "/")] = true
+	}
+	return func(p string) bool {
+		for q := p; ; {
+			if set[q] {
+				return true
+			}
+			i := strings.LastIndexByte(q, '/')
+			if i < 0 {
+				return false
+			}
+			q = q[:i]
+		}
+	}
+}
+
 type builder struct {
-	opts   Options
-	res    *Result
-	sink   *countingSink
-	diags  diag.Collector
-	cfg    *config.Site
-	conv   *markdown.Converter
-	min    *output.Minifier
-	c      *course.Course
-	lay    *render.Layouts
-	site   *render.Site
-	assets map[string]string // logical asset name → URL
-	pages  atomic.Int64
+	opts     Options
+	res      *Result
+	sink     *countingSink
+	diags    diag.Collector
+	fatal    bool // an error that leaves no usable site (partial builds stop)
+	changed  func(string) bool
+	m        *memo
+	cfg      *config.Site
+	conv     *markdown.Converter
+	min      *output.Minifier
+	c        *course.Course
+	lay      *render.Layouts
+	site     *render.Site
+	keys     *keyer
+	pages    atomic.Int64
+	rendered atomic.Int64
 
 	mu       sync.Mutex
 	ids      map[string]map[string]bool // source path → ids on that page
 	refs     []pageRef
 	tmplErrs map[string]*tmplErr // layout error → pages it broke
+}
+
+// fail records errors that leave no usable site.
+func (b *builder) fail(errs ...error) {
+	b.fatal = true
+	b.diags.Add(errs...)
 }
 
 // tmplErr is one layout error and the pages it broke: reported once.
@@ -118,7 +187,7 @@ func (b *builder) reportTemplateErrors() {
 		} else if n > 1 {
 			what += fmt.Sprintf(" and %d other pages", n)
 		}
-		b.diags.Add(&diag.Error{Pos: te.err.Pos, Err: fmt.Errorf("%v (while rendering %s)", te.err.Err, what)})
+		b.fail(&diag.Error{Pos: te.err.Pos, Err: fmt.Errorf("%v (while rendering %s)", te.err.Err, what)})
 	}
 }
 
@@ -140,42 +209,48 @@ func (b *builder) run(ctx context.Context) error {
 
 func (b *builder) stages(ctx context.Context) error {
 	cfg := b.opts.Config
+	var cfgSrc []byte
 	if cfg == nil {
 		var err error
+		cfgSrc, _ = fs.ReadFile(b.opts.Root, config.FileName)
 		if cfg, err = config.Load(b.opts.Root); err != nil {
-			b.diags.Add(err)
+			b.fail(err)
 			return errStop
 		}
 	}
 	if b.opts.BaseURL != "" {
 		c := *cfg
 		if err := c.SetBaseURL(b.opts.BaseURL); err != nil {
-			b.diags.Add(err)
+			b.fail(err)
 			return errStop
 		}
 		cfg = &c
 	}
 	b.cfg, b.res.Config = cfg, cfg
+	b.useMemo(cfg, cfgSrc)
 	if b.opts.NoMinify || !cfg.Output.Minify {
 		b.min = nil
 	} else {
-		b.min = output.NewMinifier()
+		b.min = b.m.minifier
 	}
-	conv, err := markdown.New(markdown.Options{
-		Unsafe:         cfg.Markdown.Unsafe,
-		Typographer:    cfg.Markdown.Typographer,
-		HighlightLight: cfg.Markdown.Highlight.Light,
-		HighlightDark:  cfg.Markdown.Highlight.Dark,
-	})
-	if err != nil {
-		b.diags.Add(diag.Errorf(diag.Pos{File: config.FileName}, "markdown.highlight: %v", err))
-		return errStop
+	b.conv = b.m.conv
+	if b.conv == nil {
+		conv, err := markdown.New(markdown.Options{
+			Unsafe:         cfg.Markdown.Unsafe,
+			Typographer:    cfg.Markdown.Typographer,
+			HighlightLight: cfg.Markdown.Highlight.Light,
+			HighlightDark:  cfg.Markdown.Highlight.Dark,
+		})
+		if err != nil {
+			b.fail(diag.Errorf(diag.Pos{File: config.FileName}, "markdown.highlight: %v", err))
+			return errStop
+		}
+		b.conv, b.m.conv = conv, conv
 	}
-	b.conv = conv
 
-	site, err := content.Load(b.opts.Root, cfg)
+	site, err := content.Load(b.opts.Root, cfg, b.m.files, b.changed)
 	if site == nil {
-		b.diags.Add(err)
+		b.fail(err)
 		return errStop
 	}
 	if err == nil {
@@ -184,29 +259,31 @@ func (b *builder) stages(ctx context.Context) error {
 	if err != nil {
 		var l diag.List
 		if !errors.As(err, &l) {
-			b.diags.Add(err)
+			b.fail(err)
 			return errStop
 		}
-		// Go on with the files that parsed, to report every error in one
-		// run; the build fails anyway, so nothing is written.
+		// Go on with the files that parsed, to report every error in one run.
 		b.diags.Add(err)
-		b.sink.next = discard{}
+		if !b.opts.Partial {
+			b.sink.next = discard{} // the build fails anyway: write nothing
+		}
 	}
 	for _, f := range site.Files {
-		if f.TitleFromBody {
-			_, f.Meta.Title = conv.Inline([]byte(f.Meta.Title))
-		}
-		if t, ok := b.opts.Lastmod[f.Path]; ok && cfg.Lastmod == "git" {
-			f.Meta.Lastmod = t
+		if f.TitleFromBody && f.Title == "" {
+			_, f.Title = b.conv.Inline([]byte(f.Meta.Title))
 		}
 	}
-	c, err := course.Build(cfg, site, course.Options{Drafts: b.opts.Drafts})
+	lastmod := b.opts.Lastmod
+	if cfg.Lastmod != "git" {
+		lastmod = nil
+	}
+	c, err := course.Build(cfg, site, course.Options{Drafts: b.opts.Drafts, Lastmod: lastmod})
 	b.c, b.res.Course = c, c
 	if err != nil {
-		// The build fails anyway; render on to report every error, but write
-		// nothing (two pages may claim one path).
 		b.diags.Add(err)
-		b.sink.next = discard{}
+		if !b.opts.Partial {
+			b.sink.next = discard{}
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -227,12 +304,14 @@ func (b *builder) stages(ctx context.Context) error {
 	if b.lay == nil {
 		return errStop
 	}
+	b.keys = newKeyer(b)
 	if err := b.renderPages(ctx); err != nil {
 		return err
 	}
 	b.checkFragments()
 	err = b.writeGenerated()
 	b.reportTemplateErrors()
+	b.m.sweep()
 	if err != nil {
 		return err
 	}
@@ -242,18 +321,32 @@ func (b *builder) stages(ctx context.Context) error {
 func (b *builder) parseLayouts() error {
 	srcs, err := render.CollectSources(b.opts.Theme, b.opts.Root)
 	if err != nil {
-		b.diags.Add(diag.Errorf(diag.Pos{File: render.LayoutDir}, "cannot read layouts: %v", err))
+		b.fail(diag.Errorf(diag.Pos{File: render.LayoutDir}, "cannot read layouts: %v", err))
 		return nil
 	}
 	b.site = b.siteView()
-	lay, err := render.Parse(srcs, render.Funcs(b.site, b.assetURL))
-	if err != nil {
-		b.diags.Add(err)
-		return nil
+	b.m.site = b.site
+	h := b.m.hash()
+	usesCourse := false
+	for _, s := range srcs {
+		fmt.Fprintf(h, "%s|%v|%d|", s.Name, s.BuiltIn, len(s.Data))
+		h.Write(s.Data)
+		usesCourse = usesCourse || (!s.BuiltIn && bytes.Contains(s.Data, []byte("Course")))
 	}
+	key := h.Sum64()
+	if b.m.lay == nil || b.m.layKey != key {
+		m := b.m
+		lay, err := render.Parse(srcs, render.Funcs(func() *render.Site { return m.site }, m.assetURL))
+		if err != nil {
+			b.fail(err)
+			return nil
+		}
+		b.m.lay, b.m.layKey, b.m.layUsesCourse = lay, key, usesCourse
+	}
+	lay := b.m.lay
 	for _, name := range []string{"home", "module", "lesson", "page", "taxonomy", "term", "404"} {
 		if !lay.Has(name) {
-			b.diags.Add(diag.Errorf(diag.Pos{File: render.LayoutDir + "/_default/" + name + ".html"}, "missing: every site needs this layout (the built-in theme has one to start from)"))
+			b.fail(diag.Errorf(diag.Pos{File: render.LayoutDir + "/_default/" + name + ".html"}, "missing: every site needs this layout (the built-in theme has one to start from)"))
 		}
 	}
 	for _, p := range b.c.All {
@@ -327,8 +420,11 @@ func (b *builder) renderPages(ctx context.Context) error {
 func (b *builder) renderPage(buf *bytes.Buffer, p *course.Page) error {
 	v := b.pageView(p)
 	ids := map[string]bool{}
+	var docSum uint64
 	if p.Src != nil {
-		doc := b.conv.Convert(p.Src.Body, &resolver{c: b.c, from: p.SrcPath, base: b.site.BasePath})
+		e := b.convert(p)
+		doc := e.doc
+		docSum = e.sum
 		for _, d := range doc.Diags {
 			line, col := diag.At(p.Src.Body, d.Offset)
 			pos := diag.Pos{File: p.SrcPath, Line: p.Src.BodyLine + line - 1, Col: col}
@@ -369,13 +465,46 @@ func (b *builder) renderPage(buf *bytes.Buffer, p *course.Page) error {
 	if !b.lay.Has(layout) {
 		return nil // reported by parseLayouts
 	}
-	return b.execute(buf, layout, v, p.SrcPath, outPath(p.Path))
+	return b.execute(buf, layout, v, docSum, p.SrcPath, outPath(p.Path))
 }
 
-// execute renders a view with a layout, minifies and writes it.
-func (b *builder) execute(buf *bytes.Buffer, layout string, v *render.Page, src, out string) error {
+// convert returns a page's converted body, from the memo when neither the
+// file nor the course's link structure changed.
+func (b *builder) convert(p *course.Page) *docEntry {
+	b.mu.Lock()
+	e := b.m.docs[p.Src]
+	b.mu.Unlock()
+	if e != nil && e.structKey == b.keys.structKey {
+		return e
+	}
+	doc := b.conv.Convert(p.Src.Body, &resolver{c: b.c, from: p.SrcPath, base: b.site.BasePath})
+	h := b.m.hash()
+	h.Write(doc.HTML)
+	for _, hd := range doc.Headings {
+		fmt.Fprintf(h, "|%d|%s|%s", hd.Level, hd.ID, hd.Text)
+	}
+	e = &docEntry{structKey: b.keys.structKey, doc: doc, sum: h.Sum64()}
+	b.mu.Lock()
+	b.m.docs[p.Src] = e
+	b.mu.Unlock()
+	return e
+}
+
+// execute renders a view with a layout, minifies and writes it — or writes
+// the previous run's bytes when the view's inputs are unchanged.
+func (b *builder) execute(buf *bytes.Buffer, layout string, v *render.Page, docSum uint64, src, out string) error {
+	key := b.keys.view(layout, v, docSum)
+	b.mu.Lock()
+	prev := b.m.pages[out]
+	b.m.used[out] = true
+	b.mu.Unlock()
+	b.pages.Add(1)
+	if prev != nil && prev.key == key {
+		return b.sinkWrite(out, prev.data)
+	}
 	buf.Reset()
 	if err := b.lay.Execute(buf, layout, v); err != nil {
+		b.pages.Add(-1)
 		var de *diag.Error
 		if !errors.As(err, &de) {
 			return err
@@ -393,20 +522,53 @@ func (b *builder) execute(buf *bytes.Buffer, layout string, v *render.Page, src,
 		b.mu.Unlock()
 		return nil
 	}
-	b.pages.Add(1)
-	return b.write(out, buf.Bytes())
+	b.rendered.Add(1)
+	data, ok := b.minify(out, buf.Bytes())
+	if !ok {
+		return nil
+	}
+	data = bytes.Clone(data)
+	b.mu.Lock()
+	b.m.pages[out] = &pageEntry{key: key, data: data}
+	b.mu.Unlock()
+	return b.sinkWrite(out, data)
 }
 
-// write minifies (when on) and hands a file to the sink.
+// write minifies (when on) and hands a file to the sink; minified bytes are
+// reused when the same output had the same bytes last run.
 func (b *builder) write(out string, data []byte) error {
-	if b.min != nil {
-		m, err := b.min.Minify(out, data)
-		if err != nil {
-			b.diags.Add(diag.Errorf(diag.Pos{File: out}, "minify: %v", err))
-			return nil
-		}
-		data = m
+	sum := b.m.sum(data)
+	b.mu.Lock()
+	prev := b.m.mins[out]
+	b.m.used[out] = true
+	b.mu.Unlock()
+	if prev != nil && prev.sum == sum {
+		return b.sinkWrite(out, prev.data)
 	}
+	m, ok := b.minify(out, data)
+	if !ok {
+		return nil
+	}
+	m = bytes.Clone(m)
+	b.mu.Lock()
+	b.m.mins[out] = &minEntry{sum: sum, data: m}
+	b.mu.Unlock()
+	return b.sinkWrite(out, m)
+}
+
+func (b *builder) minify(out string, data []byte) ([]byte, bool) {
+	if b.min == nil {
+		return data, true
+	}
+	m, err := b.min.Minify(out, data)
+	if err != nil {
+		b.fail(diag.Errorf(diag.Pos{File: out}, "minify: %v", err))
+		return nil, false
+	}
+	return m, true
+}
+
+func (b *builder) sinkWrite(out string, data []byte) error {
 	if err := b.sink.Write(out, data); err != nil {
 		return fmt.Errorf("writing %s: %w", out, err)
 	}

@@ -21,20 +21,20 @@ func (b *builder) writeGenerated() error {
 	for _, t := range b.c.Taxonomies {
 		v := b.genView("taxonomy", t.Title, t.Path)
 		v.Taxonomy = t
-		if err := b.execute(&buf, "taxonomy", v, "the "+t.Name+" page", outPath(t.Path)); err != nil {
+		if err := b.execute(&buf, "taxonomy", v, 0, "the "+t.Name+" page", outPath(t.Path)); err != nil {
 			return err
 		}
 		for _, term := range t.Terms {
 			v := b.genView("term", term.Name, term.Path)
 			v.Taxonomy, v.Term = t, term
 			v.Description = fmt.Sprintf("Lessons for %s: %s", strings.ToLower(strings.TrimSuffix(t.Title, "s")), term.Name)
-			if err := b.execute(&buf, "term", v, "the "+t.Name+" term "+term.Name, outPath(term.Path)); err != nil {
+			if err := b.execute(&buf, "term", v, 0, "the "+t.Name+" term "+term.Name, outPath(term.Path)); err != nil {
 				return err
 			}
 		}
 	}
 	v := b.genView("404", "Page not found", "/404.html")
-	if err := b.execute(&buf, "404", v, "404.html", "404.html"); err != nil {
+	if err := b.execute(&buf, "404", v, 0, "404.html", "404.html"); err != nil {
 		return err
 	}
 	for _, a := range b.c.Aliases {

@@ -6,6 +6,7 @@ package content
 import (
 	"bytes"
 	"fmt"
+	"hash/maphash"
 	"io/fs"
 	"path"
 	"runtime"
@@ -49,6 +50,9 @@ type File struct {
 	// TitleFromBody is set when the title came from the body's opening "# Heading";
 	// Meta.Title then holds that heading's Markdown source.
 	TitleFromBody bool
+	// Title is the title as plain text: Meta.Title, or the opening heading
+	// reduced to text (set by the caller, which owns the Markdown converter).
+	Title string
 	// Broken marks a file that could not be read or parsed (its errors are
 	// reported): it keeps its place and URL so that links to it are not
 	// reported a second time, but it is never rendered.
@@ -99,9 +103,32 @@ type Site struct {
 	Warnings  diag.List
 }
 
+// Cache keeps parsed files between loads, by path. Entries are never modified
+// once stored, so a File from the cache can be shared with the previous build:
+// a file whose bytes did not change keeps its *File, which later stages use
+// as the key of their own caches.
+type Cache struct {
+	seed    maphash.Seed
+	entries map[string]*Entry
+}
+
+// NewCache returns an empty cache.
+func NewCache() *Cache {
+	return &Cache{seed: maphash.MakeSeed(), entries: map[string]*Entry{}}
+}
+
+// Entry is one parsed file and its diagnostics (File is nil when it failed).
+type Entry struct {
+	File  *File
+	Diags diag.List
+	sum   uint64 // hash of the source bytes
+}
+
 // Load reads every file under content/ in fsys, in parallel, and returns them
-// sorted by path. Errors of all files are returned together.
-func Load(fsys fs.FS, cfg *config.Site) (*Site, error) {
+// sorted by path. Errors of all files are returned together. With a cache, a
+// file is read again only when changed reports it (or it is new); the cache
+// is updated in place and loses the files that are gone.
+func Load(fsys fs.FS, cfg *config.Site, cache *Cache, changed func(path string) bool) (*Site, error) {
 	var mdPaths []string
 	site := &Site{}
 	var errs diag.List
@@ -146,6 +173,10 @@ func Load(fsys fs.FS, cfg *config.Site) (*Site, error) {
 
 	site.Files = make([]*File, len(mdPaths))
 	fileErrs := make([]diag.List, len(mdPaths))
+	var old, fresh []*Entry // cache entries before and after, by index
+	if cache != nil {
+		old, fresh = make([]*Entry, len(mdPaths)), make([]*Entry, len(mdPaths))
+	}
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
@@ -158,15 +189,41 @@ func Load(fsys fs.FS, cfg *config.Site) (*Site, error) {
 					fileErrs[i] = diag.List{diag.Errorf(diag.Pos{File: mdPaths[i]}, "cannot read: %v", unwrapPathErr(err))}
 					continue
 				}
+				if cache != nil {
+					sum := maphash.Bytes(cache.seed, src)
+					if e := old[i]; e != nil && e.sum == sum {
+						site.Files[i], fileErrs[i] = e.File, e.Diags
+						fresh[i] = e
+						continue
+					}
+					site.Files[i], fileErrs[i] = Parse(mdPaths[i], src, cfg)
+					fresh[i] = &Entry{File: site.Files[i], Diags: fileErrs[i], sum: sum}
+					continue
+				}
 				site.Files[i], fileErrs[i] = Parse(mdPaths[i], src, cfg)
 			}
 		}()
 	}
-	for i := range mdPaths {
+	for i, p := range mdPaths {
+		if cache != nil {
+			old[i] = cache.entries[p]
+			if old[i] != nil && changed != nil && !changed(p) {
+				site.Files[i], fileErrs[i], fresh[i] = old[i].File, old[i].Diags, old[i]
+				continue
+			}
+		}
 		next <- i
 	}
 	close(next)
 	wg.Wait()
+	if cache != nil {
+		cache.entries = make(map[string]*Entry, len(mdPaths))
+		for i, p := range mdPaths {
+			if fresh[i] != nil {
+				cache.entries[p] = fresh[i]
+			}
+		}
+	}
 	files := site.Files[:0]
 	for i, f := range site.Files {
 		for _, e := range fileErrs[i] {
@@ -267,6 +324,9 @@ func Parse(p string, src []byte, cfg *config.Site) (*File, diag.List) {
 		errs = append(errs, diag.Errorf(diag.Pos{File: p, Line: 1, Col: 1}, "title is missing: add `title: …` to the front matter, or start the body with `# Title`"))
 	}
 	f.Words, f.CodeLines = countWords(f.Body)
+	if !f.TitleFromBody {
+		f.Title = f.Meta.Title
+	}
 	if errs.HasErrors() {
 		return nil, errs
 	}

@@ -3,6 +3,7 @@ package course
 import (
 	"fmt"
 	"path"
+	"sort"
 	"strings"
 
 	"golang.org/x/text/unicode/norm"
@@ -97,3 +98,23 @@ func (c *Course) resolveSite(p string) (*Page, string, error) {
 
 // BySource returns the page built from a source file, or nil.
 func (c *Course) BySource(src string) *Page { return c.bySrc[src] }
+
+// ExcludedPaths lists the URL paths of drafts left out of the build, sorted.
+func (c *Course) ExcludedPaths() []string {
+	out := make([]string, 0, len(c.excluded))
+	for p := range c.excluded {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// FilePaths lists the static files and assets added with AddFiles, sorted.
+func (c *Course) FilePaths() []string {
+	out := make([]string, 0, len(c.files))
+	for _, p := range c.files {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -97,8 +97,9 @@ func navItem(p, cur *course.Page) NavItem {
 }
 
 // Funcs returns the template functions of a build: URLs with the base path,
-// fingerprinted assets, durations and dates.
-func Funcs(site *Site, assets func(string) (string, bool)) template.FuncMap {
+// fingerprinted assets, durations and dates. site returns the current site
+// (a parsed template set outlives one build in the dev server).
+func Funcs(site func() *Site, assets func(string) (string, bool)) template.FuncMap {
 	return template.FuncMap{
 		"asset": func(name string) (string, error) {
 			if u, ok := assets(name); ok {
@@ -107,9 +108,9 @@ func Funcs(site *Site, assets func(string) (string, bool)) template.FuncMap {
 			return "", fmt.Errorf("asset %q not found: put it under assets/", name)
 		},
 		// relURL prefixes a site path with the base path: relURL "tags/" → "/course/tags/".
-		"relURL": func(p string) string { return site.BasePath + strings.TrimPrefix(p, "/") },
+		"relURL": func(p string) string { return site().BasePath + strings.TrimPrefix(p, "/") },
 		// absURL makes a site path absolute with the base URL.
-		"absURL": func(p string) string { return site.BaseURL + strings.TrimPrefix(p, "/") },
+		"absURL": func(p string) string { return site().BaseURL + strings.TrimPrefix(p, "/") },
 		"duration": func(d time.Duration) string {
 			if d <= 0 {
 				return ""

@@ -1,0 +1,277 @@
+package build
+
+import (
+	"fmt"
+	"hash/maphash"
+	"time"
+
+	"github.com/lectern/lectern/generator/config"
+	"github.com/lectern/lectern/generator/content"
+	"github.com/lectern/lectern/generator/course"
+	"github.com/lectern/lectern/generator/markdown"
+	"github.com/lectern/lectern/generator/output"
+	"github.com/lectern/lectern/generator/render"
+)
+
+// memo is what a Builder keeps between runs. Everything in it is a pure
+// function of its key, so reusing it gives the bytes a fresh build would.
+type memo struct {
+	seed maphash.Seed
+	key  uint64 // site.yaml and build options: any change starts a new memo
+
+	minifier *output.Minifier
+	conv     *markdown.Converter
+	files    *content.Cache
+
+	layKey uint64
+	lay    *render.Layouts
+	// layUsesCourse: a site layout reads .Site.Course, so any change of any
+	// page's summary may change every page.
+	layUsesCourse bool
+	site          *render.Site // the current run's site, for template functions
+
+	assetKey  uint64
+	assetOut  []output.File
+	assetURLs map[string]string
+
+	blobs     map[string]blob // static files and resources by source path
+	usedBlobs map[string]bool
+
+	docs  map[*content.File]*docEntry
+	pages map[string]*pageEntry // rendered and minified pages by output path
+	mins  map[string]*minEntry  // other minified outputs by output path
+	used  map[string]bool       // output paths used by this run (the rest are swept)
+}
+
+type blob struct {
+	data []byte
+}
+
+// docEntry is a converted body; valid while the course's link structure is unchanged.
+type docEntry struct {
+	structKey uint64
+	doc       *markdown.Doc
+	sum       uint64 // hash of doc.HTML and headings
+}
+
+type pageEntry struct {
+	key  uint64
+	data []byte
+}
+
+type minEntry struct {
+	sum  uint64 // hash of the unminified bytes
+	data []byte
+}
+
+// useMemo keeps the previous run's memo when site.yaml and the options are
+// the same, else starts a new one.
+func (b *builder) useMemo(cfg *config.Site, cfgSrc []byte) {
+	seed := maphash.MakeSeed()
+	if b.m != nil {
+		seed = b.m.seed
+	}
+	var h maphash.Hash
+	h.SetSeed(seed)
+	h.Write(cfgSrc)
+	fmt.Fprintf(&h, "\x00%v|%q|%v|%v|%v", b.opts.Drafts, b.opts.BaseURL, b.opts.NoMinify, b.opts.Epoch.Unix(), lastmodKey(b.opts.Lastmod))
+	key := h.Sum64()
+	// A configuration passed in (not read from site.yaml) is not compared:
+	// such builds start afresh.
+	if b.m != nil && b.m.key == key && b.opts.Config == nil {
+		b.m.used, b.m.usedBlobs = map[string]bool{}, map[string]bool{}
+		return
+	}
+	b.m = &memo{
+		seed:      seed,
+		key:       key,
+		minifier:  output.NewMinifier(),
+		files:     content.NewCache(),
+		blobs:     map[string]blob{},
+		docs:      map[*content.File]*docEntry{},
+		pages:     map[string]*pageEntry{},
+		mins:      map[string]*minEntry{},
+		used:      map[string]bool{},
+		usedBlobs: map[string]bool{},
+	}
+}
+
+func lastmodKey(m map[string]time.Time) string {
+	if len(m) == 0 {
+		return ""
+	}
+	return fmt.Sprint(m) // fmt sorts map keys
+}
+
+// sweep forgets outputs this run did not produce (deleted pages).
+func (m *memo) sweep() {
+	for p := range m.pages {
+		if !m.used[p] {
+			delete(m.pages, p)
+		}
+	}
+	for p := range m.mins {
+		if !m.used[p] {
+			delete(m.mins, p)
+		}
+	}
+	for p := range m.blobs {
+		if !m.usedBlobs[p] {
+			delete(m.blobs, p)
+		}
+	}
+}
+
+func (m *memo) hash() *maphash.Hash {
+	h := new(maphash.Hash)
+	h.SetSeed(m.seed)
+	return h
+}
+
+// keyer computes, for a run, the inputs every page view depends on, so a page
+// is rendered again only when one of them changed. Pages are summarised once
+// (title, URL, dates, duration, counts…); a view's key combines the summaries
+// of the pages it shows with its own content and the site-wide key.
+type keyer struct {
+	m         *memo
+	c         *course.Course
+	structKey uint64 // what link resolution depends on
+	global    uint64 // site.yaml, layouts, assets, site-wide lists
+	sums      map[*course.Page]uint64
+}
+
+func newKeyer(b *builder) *keyer {
+	k := &keyer{m: b.m, c: b.c, sums: make(map[*course.Page]uint64, len(b.c.All))}
+	c := b.c
+	// Link resolution: every source's URL and state, resources, static files.
+	h := b.m.hash()
+	for _, p := range c.All {
+		fmt.Fprintf(h, "%s|%s|%v\\n", p.SrcPath, p.Path, p.Draft)
+	}
+	fmt.Fprintf(h, "%d|", len(c.All))
+	for _, r := range c.Resources {
+		fmt.Fprintf(h, "%s|%s\\n", r.Src, r.Path)
+	}
+	for _, d := range c.ExcludedPaths() {
+		fmt.Fprintf(h, "x%s\\n", d)
+	}
+	for _, f := range c.FilePaths() {
+		fmt.Fprintf(h, "f%s\\n", f)
+	}
+	fmt.Fprintf(h, "%s", b.cfg.BaseURL)
+	k.structKey = h.Sum64()
+
+	for _, p := range c.All {
+		k.sums[p] = k.summary(p)
+	}
+	g := b.m.hash()
+	fmt.Fprintf(g, "%d|%d|%s|%s|%s|%s|%s|%s|%v|%d|%d|", b.m.layKey, b.m.assetKey, b.cfg.Title, b.cfg.Description, b.cfg.Language,
+		b.cfg.Author, b.cfg.Copyright, b.cfg.BaseURL, b.cfg.Params, b.site.LessonCount, b.site.Duration)
+	k.pages(g, c.Modules)
+	k.pages(g, c.Pages)
+	k.page(g, c.Home)
+	for _, t := range c.Taxonomies {
+		fmt.Fprintf(g, "t%s|%s|%d|", t.Name, t.URL, len(t.Terms))
+	}
+	if b.m.layUsesCourse {
+		k.pages(g, c.All)
+	}
+	k.global = g.Sum64()
+	return k
+}
+
+// summary hashes what a layout may show about a page other than the one it
+// renders (and the page's own metadata).
+func (k *keyer) summary(p *course.Page) uint64 {
+	h := k.m.hash()
+	fmt.Fprintf(h, "%d|%s|%s|%s|%s|%v|%d|%v|%d|%d|%d|%s|%s|%d|%v|%s|%d|%v|%d|%d",
+		p.Kind, p.Title, p.Description, p.URL, p.Permalink, p.Draft, p.Duration, p.DurationEstimated,
+		p.Number, p.Count, p.Weight, p.Date.Format(time.RFC3339Nano), p.Lastmod.Format(time.RFC3339Nano),
+		p.Depth, p.Params, p.Layout, len(p.Children), p.Objectives, len(p.AllLessons()), p.TotalDuration())
+	return h.Sum64()
+}
+
+func (k *keyer) page(h *maphash.Hash, p *course.Page) {
+	if p == nil {
+		h.WriteString("-")
+		return
+	}
+	s, ok := k.sums[p]
+	if !ok {
+		s = k.summary(p)
+	}
+	maphash.WriteComparable(h, s)
+}
+
+func (k *keyer) pages(h *maphash.Hash, ps []*course.Page) {
+	maphash.WriteComparable(h, len(ps))
+	for _, p := range ps {
+		k.page(h, p)
+	}
+}
+
+// view is the key of one rendered view: if it equals the previous run's key
+// for the same output, the previous bytes are reused.
+func (k *keyer) view(layout string, v *render.Page, docSum uint64) uint64 {
+	h := k.m.hash()
+	maphash.WriteComparable(h, k.global)
+	fmt.Fprintf(h, "%s|%s|%s|%s|%s|%s|%s|%v|%d|", layout, v.Kind, v.Title, v.Description, v.URL, v.Permalink, v.EditURL, v.Draft, docSum)
+	for _, t := range v.TOC {
+		fmt.Fprintf(h, "%d|%s|%s|", t.Level, t.ID, t.Text)
+	}
+	for _, o := range v.Objectives {
+		fmt.Fprintf(h, "%s|", o)
+	}
+	if p := v.Page; p != nil {
+		k.page(h, p)
+		fmt.Fprintf(h, "%v|", p.Aliases)
+		k.pages(h, p.Prerequisites)
+		k.pages(h, p.Children)
+		k.pages(h, p.AllLessons())
+		for _, t := range k.termsOf(p) {
+			fmt.Fprintf(h, "%s|%s|%s|", t.Taxonomy.Name, t.Name, t.URL)
+		}
+	}
+	k.page(h, v.Prev)
+	k.page(h, v.Next)
+	k.page(h, v.Module)
+	k.pages(h, v.Breadcrumbs)
+	k.nav(h, v.Nav)
+	if t := v.Taxonomy; t != nil {
+		fmt.Fprintf(h, "%s|%s|%s|", t.Name, t.Title, t.URL)
+		for _, term := range t.Terms {
+			fmt.Fprintf(h, "%s|%s|%d|", term.Name, term.URL, len(term.Pages))
+		}
+	}
+	if t := v.Term; t != nil {
+		fmt.Fprintf(h, "%s|%s|", t.Name, t.URL)
+		k.pages(h, t.Pages)
+	}
+	return h.Sum64()
+}
+
+func (k *keyer) termsOf(p *course.Page) []*course.Term {
+	var out []*course.Term
+	for _, t := range k.c.Taxonomies {
+		out = append(out, p.Terms[t.Name]...)
+	}
+	return out
+}
+
+func (k *keyer) nav(h *maphash.Hash, items []render.NavItem) {
+	maphash.WriteComparable(h, len(items))
+	for _, it := range items {
+		fmt.Fprintf(h, "%v%v", it.Current, it.Active)
+		k.page(h, it.Page)
+		k.nav(h, it.Children)
+	}
+}
+
+func (m *memo) sum(parts ...[]byte) uint64 {
+	h := m.hash()
+	for _, p := range parts {
+		h.Write(p)
+		h.WriteByte(0)
+	}
+	return h.Sum64()
+}
