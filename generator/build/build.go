@@ -419,7 +419,7 @@ func (b *builder) renderPages(ctx context.Context) error {
 
 func (b *builder) renderPage(buf *bytes.Buffer, p *course.Page) error {
 	v := b.pageView(p)
-	ids := map[string]bool{}
+	var ids map[string]bool
 	var docSum uint64
 	if p.Src != nil {
 		e := b.convert(p)
@@ -440,15 +440,13 @@ func (b *builder) renderPage(buf *bytes.Buffer, p *course.Page) error {
 				b.diags.Add(diag.Errorf(pos, "%s", d.Msg))
 			}
 		}
-		v.Content = template.HTML(doc.HTML)
+		v.Content = e.html
 		for _, h := range doc.Headings {
 			if h.Level == 2 || h.Level == 3 {
 				v.TOC = append(v.TOC, render.Heading{Level: h.Level, ID: h.ID, Text: h.Text})
 			}
 		}
-		for _, id := range doc.IDs {
-			ids[id] = true
-		}
+		ids = e.ids
 		b.mu.Lock()
 		for _, r := range doc.Refs {
 			b.refs = append(b.refs, pageRef{page: p, ref: r})
@@ -473,6 +471,7 @@ func (b *builder) renderPage(buf *bytes.Buffer, p *course.Page) error {
 func (b *builder) convert(p *course.Page) *docEntry {
 	b.mu.Lock()
 	e := b.m.docs[p.Src]
+	b.m.usedFiles[p.Src] = true
 	b.mu.Unlock()
 	if e != nil && e.structKey == b.keys.structKey {
 		return e
@@ -483,7 +482,10 @@ func (b *builder) convert(p *course.Page) *docEntry {
 	for _, hd := range doc.Headings {
 		fmt.Fprintf(h, "|%d|%s|%s", hd.Level, hd.ID, hd.Text)
 	}
-	e = &docEntry{structKey: b.keys.structKey, doc: doc, sum: h.Sum64()}
+	e = &docEntry{structKey: b.keys.structKey, doc: doc, sum: h.Sum64(), ids: make(map[string]bool, len(doc.IDs)), html: template.HTML(doc.HTML)}
+	for _, id := range doc.IDs {
+		e.ids[id] = true
+	}
 	b.mu.Lock()
 	b.m.docs[p.Src] = e
 	b.mu.Unlock()
@@ -601,14 +603,37 @@ func (b *builder) pageView(p *course.Page) *render.Page {
 		v.Breadcrumbs = p.Ancestors()
 	}
 	v.Nav = render.NewNav(b.site, p)
-	for _, o := range p.Objectives {
-		h, _ := b.conv.Inline([]byte(o))
-		v.Objectives = append(v.Objectives, template.HTML(h))
-	}
+	v.Objectives = b.objectives(p)
 	if b.cfg.EditURL != "" && p.Src != nil {
 		v.EditURL = b.cfg.EditURL + strings.TrimPrefix(p.SrcPath, content.Dir+"/")
 	}
 	return v
+}
+
+// objectives renders a page's objectives (inline Markdown), once per source file.
+func (b *builder) objectives(p *course.Page) []template.HTML {
+	if len(p.Objectives) == 0 {
+		return nil
+	}
+	if p.Src != nil {
+		b.mu.Lock()
+		o, ok := b.m.objs[p.Src]
+		b.mu.Unlock()
+		if ok {
+			return o
+		}
+	}
+	out := make([]template.HTML, 0, len(p.Objectives))
+	for _, o := range p.Objectives {
+		h, _ := b.conv.Inline([]byte(o))
+		out = append(out, template.HTML(h))
+	}
+	if p.Src != nil {
+		b.mu.Lock()
+		b.m.objs[p.Src] = out
+		b.mu.Unlock()
+	}
+	return out
 }
 
 // resolver adapts course link resolution to the markdown package.

@@ -3,6 +3,7 @@ package build
 import (
 	"fmt"
 	"hash/maphash"
+	"html/template"
 	"time"
 
 	"github.com/lectern/lectern/generator/config"
@@ -37,10 +38,12 @@ type memo struct {
 	blobs     map[string]blob // static files and resources by source path
 	usedBlobs map[string]bool
 
-	docs  map[*content.File]*docEntry
-	pages map[string]*pageEntry // rendered and minified pages by output path
-	mins  map[string]*minEntry  // other minified outputs by output path
-	used  map[string]bool       // output paths used by this run (the rest are swept)
+	docs      map[*content.File]*docEntry
+	objs      map[*content.File][]template.HTML // objectives rendered inline
+	pages     map[string]*pageEntry             // rendered and minified pages by output path
+	mins      map[string]*minEntry              // other minified outputs by output path
+	used      map[string]bool                   // output paths used by this run (the rest are swept)
+	usedFiles map[*content.File]bool            // sources converted or reused by this run
 }
 
 type blob struct {
@@ -51,7 +54,9 @@ type blob struct {
 type docEntry struct {
 	structKey uint64
 	doc       *markdown.Doc
-	sum       uint64 // hash of doc.HTML and headings
+	sum       uint64          // hash of doc.HTML and headings
+	ids       map[string]bool // doc.IDs as a set
+	html      template.HTML   // doc.HTML, converted once
 }
 
 type pageEntry struct {
@@ -79,7 +84,7 @@ func (b *builder) useMemo(cfg *config.Site, cfgSrc []byte) {
 	// A configuration passed in (not read from site.yaml) is not compared:
 	// such builds start afresh.
 	if b.m != nil && b.m.key == key && b.opts.Config == nil {
-		b.m.used, b.m.usedBlobs = map[string]bool{}, map[string]bool{}
+		b.m.used, b.m.usedBlobs, b.m.usedFiles = map[string]bool{}, map[string]bool{}, map[*content.File]bool{}
 		return
 	}
 	b.m = &memo{
@@ -89,10 +94,12 @@ func (b *builder) useMemo(cfg *config.Site, cfgSrc []byte) {
 		files:     content.NewCache(),
 		blobs:     map[string]blob{},
 		docs:      map[*content.File]*docEntry{},
+		objs:      map[*content.File][]template.HTML{},
 		pages:     map[string]*pageEntry{},
 		mins:      map[string]*minEntry{},
 		used:      map[string]bool{},
 		usedBlobs: map[string]bool{},
+		usedFiles: map[*content.File]bool{},
 	}
 }
 
@@ -113,6 +120,12 @@ func (m *memo) sweep() {
 	for p := range m.mins {
 		if !m.used[p] {
 			delete(m.mins, p)
+		}
+	}
+	for f := range m.docs {
+		if !m.usedFiles[f] {
+			delete(m.docs, f)
+			delete(m.objs, f)
 		}
 	}
 	for p := range m.blobs {
@@ -184,11 +197,39 @@ func newKeyer(b *builder) *keyer {
 // renders (and the page's own metadata).
 func (k *keyer) summary(p *course.Page) uint64 {
 	h := k.m.hash()
-	fmt.Fprintf(h, "%d|%s|%s|%s|%s|%v|%d|%v|%d|%d|%d|%s|%s|%d|%v|%s|%d|%v|%d|%d",
-		p.Kind, p.Title, p.Description, p.URL, p.Permalink, p.Draft, p.Duration, p.DurationEstimated,
-		p.Number, p.Count, p.Weight, p.Date.Format(time.RFC3339Nano), p.Lastmod.Format(time.RFC3339Nano),
-		p.Depth, p.Params, p.Layout, len(p.Children), p.Objectives, len(p.AllLessons()), p.TotalDuration())
+	num(h, int64(p.Kind), int64(p.Duration), int64(p.Number), int64(p.Count), int64(p.Weight), int64(p.Depth),
+		int64(len(p.Children)), int64(p.TotalDuration()), p.Date.UnixNano(), p.Lastmod.UnixNano(), flag(p.Draft), flag(p.DurationEstimated))
+	str(h, p.Title, p.Description, p.URL, p.Permalink, p.Layout)
+	for _, o := range p.Objectives {
+		str(h, o)
+	}
+	if len(p.Params) > 0 {
+		fmt.Fprint(h, p.Params) // fmt sorts map keys
+	}
+	if p.Kind == course.KindModule || p.Kind == course.KindHome {
+		num(h, int64(len(p.AllLessons())))
+	}
 	return h.Sum64()
+}
+
+func num(h *maphash.Hash, xs ...int64) {
+	for _, x := range xs {
+		maphash.WriteComparable(h, x)
+	}
+}
+
+func str(h *maphash.Hash, ss ...string) {
+	for _, s := range ss {
+		h.WriteString(s)
+		h.WriteByte(0)
+	}
+}
+
+func flag(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func (k *keyer) page(h *maphash.Hash, p *course.Page) {
@@ -214,22 +255,25 @@ func (k *keyer) pages(h *maphash.Hash, ps []*course.Page) {
 // for the same output, the previous bytes are reused.
 func (k *keyer) view(layout string, v *render.Page, docSum uint64) uint64 {
 	h := k.m.hash()
-	maphash.WriteComparable(h, k.global)
-	fmt.Fprintf(h, "%s|%s|%s|%s|%s|%s|%s|%v|%d|", layout, v.Kind, v.Title, v.Description, v.URL, v.Permalink, v.EditURL, v.Draft, docSum)
+	num(h, int64(k.global), int64(docSum), flag(v.Draft))
+	str(h, layout, v.Kind, v.Title, v.Description, v.URL, v.Permalink, v.EditURL)
 	for _, t := range v.TOC {
-		fmt.Fprintf(h, "%d|%s|%s|", t.Level, t.ID, t.Text)
+		num(h, int64(t.Level))
+		str(h, t.ID, t.Text)
 	}
 	for _, o := range v.Objectives {
-		fmt.Fprintf(h, "%s|", o)
+		str(h, string(o))
 	}
 	if p := v.Page; p != nil {
 		k.page(h, p)
-		fmt.Fprintf(h, "%v|", p.Aliases)
+		str(h, p.Aliases...)
 		k.pages(h, p.Prerequisites)
 		k.pages(h, p.Children)
-		k.pages(h, p.AllLessons())
+		if p.Kind != course.KindLesson {
+			k.pages(h, p.AllLessons())
+		}
 		for _, t := range k.termsOf(p) {
-			fmt.Fprintf(h, "%s|%s|%s|", t.Taxonomy.Name, t.Name, t.URL)
+			str(h, t.Taxonomy.Name, t.Name, t.URL)
 		}
 	}
 	k.page(h, v.Prev)
@@ -238,13 +282,14 @@ func (k *keyer) view(layout string, v *render.Page, docSum uint64) uint64 {
 	k.pages(h, v.Breadcrumbs)
 	k.nav(h, v.Nav)
 	if t := v.Taxonomy; t != nil {
-		fmt.Fprintf(h, "%s|%s|%s|", t.Name, t.Title, t.URL)
+		str(h, t.Name, t.Title, t.URL)
 		for _, term := range t.Terms {
-			fmt.Fprintf(h, "%s|%s|%d|", term.Name, term.URL, len(term.Pages))
+			str(h, term.Name, term.URL)
+			num(h, int64(len(term.Pages)))
 		}
 	}
 	if t := v.Term; t != nil {
-		fmt.Fprintf(h, "%s|%s|", t.Name, t.URL)
+		str(h, t.Name, t.URL)
 		k.pages(h, t.Pages)
 	}
 	return h.Sum64()
@@ -261,7 +306,7 @@ func (k *keyer) termsOf(p *course.Page) []*course.Term {
 func (k *keyer) nav(h *maphash.Hash, items []render.NavItem) {
 	maphash.WriteComparable(h, len(items))
 	for _, it := range items {
-		fmt.Fprintf(h, "%v%v", it.Current, it.Active)
+		num(h, flag(it.Current), flag(it.Active))
 		k.page(h, it.Page)
 		k.nav(h, it.Children)
 	}

@@ -55,6 +55,9 @@ func clean(s string) string {
 	return strings.Trim(b.String(), "-.")
 }
 
+// termSymbols spells out the symbols that carry meaning in term names.
+var termSymbols = strings.NewReplacer("#", " sharp ", "+", " plus ", "&", " and ", "@", " at ")
+
 // TermSlug makes a taxonomy term's URL segment while keeping its meaning:
 // C → c, C# → c-sharp, C++ → c-plus-plus, .NET → dotnet, Node.js → node-js.
 func TermSlug(term string) string {
@@ -62,7 +65,7 @@ func TermSlug(term string) string {
 	if strings.HasPrefix(t, ".") {
 		t = "dot" + t[1:]
 	}
-	t = strings.NewReplacer("#", " sharp ", "+", " plus ", "&", " and ", "@", " at ").Replace(t)
+	t = termSymbols.Replace(t)
 	t = strings.ReplaceAll(t, ".", " ")
 	return clean(t)
 }

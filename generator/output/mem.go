@@ -18,18 +18,21 @@ func NewMem() *Mem {
 	return &Mem{paths: newPathSet(), data: map[string][]byte{}}
 }
 
-// Write stores a copy of data under path. It fails on an invalid path, on a
-// second write of one path, and on a path that conflicts with earlier ones.
+// Write stores data under path without copying it: as the Sink contract
+// says, the caller must not modify data afterwards (the dev server's
+// consecutive sites share unchanged pages this way). It fails on an invalid
+// path, on a second write of one path, and on a path that conflicts with
+// earlier ones.
 func (m *Mem) Write(path string, data []byte) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if err := m.paths.add(path); err != nil {
 		return err
 	}
-	m.data[path] = slices.Clone(data)
-	if m.data[path] == nil {
-		m.data[path] = []byte{}
+	if data == nil {
+		data = []byte{}
 	}
+	m.data[path] = data
 	return nil
 }
 

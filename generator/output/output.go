@@ -23,6 +23,7 @@ import (
 // Sink receives output files. Path is a slash-separated path relative to the
 // site output root, like "foundations/apis/index.html" or
 // "assets/main.1a2b3c4d.css". Implementations are safe for concurrent use.
+// A sink may keep data after Write returns: callers must not modify it.
 type Sink interface {
 	Write(path string, data []byte) error
 }
