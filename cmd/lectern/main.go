@@ -46,9 +46,10 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"build", "lectern build [--source DIR] [--dest DIR] [--drafts] [--base-url URL] [--no-minify] [--quiet] [--json]", "build the site into public/", runBuild},
+		{"serve", "lectern serve [--source DIR] [--bind 127.0.0.1] [--port N] [--open] [--no-drafts]", "preview the site, rebuilding and reloading on every save", runServe},
 		{"version", "lectern version", "print the version", runVersion},
 		{"help", "lectern help [COMMAND]", "show help", nil},
-		// serve, check and new come in later issues.
+		// check and new come in later issues.
 	}
 }
 

@@ -65,6 +65,8 @@ type Result struct {
 	Warnings diag.List
 	// Errors are the content errors of a Partial build that still produced a site.
 	Errors diag.List
+	// Assets maps logical asset names ("css/main.css") to their fingerprinted URLs.
+	Assets map[string]string
 }
 
 // Run builds the site from scratch. On content, layout or check errors it
@@ -96,6 +98,9 @@ func (bl *Builder) Run(ctx context.Context, opts Options) (*Result, error) {
 	b.res.Bytes = b.sink.bytes.Load()
 	b.res.Pages = int(b.pages.Load())
 	b.res.Rendered = int(b.rendered.Load())
+	if b.m != nil {
+		b.res.Assets = b.m.assetURLs
+	}
 	all := b.diags.List()
 	b.res.Warnings = all.Warnings()
 	if err != nil {

@@ -259,7 +259,9 @@ func unwrapPathErr(err error) error {
 func Ignored(name string) bool {
 	return strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") ||
 		strings.HasSuffix(name, ".swp") || strings.HasSuffix(name, ".swx") ||
-		strings.HasSuffix(name, ".tmp") || (strings.HasPrefix(name, "#") && strings.HasSuffix(name, "#"))
+		strings.HasSuffix(name, ".tmp") || (strings.HasPrefix(name, "#") && strings.HasSuffix(name, "#")) ||
+		strings.HasSuffix(name, "___jb_tmp___") || strings.HasSuffix(name, "___jb_old___") || // JetBrains safe-write
+		name == "4913" // vim probes whether it may write in a folder with this name
 }
 
 // KindOf tells a file's kind from its path below the site root.

@@ -137,7 +137,7 @@ func TestKindOf(t *testing.T) {
 func TestIgnored(t *testing.T) {
 	for name, want := range map[string]bool{
 		".DS_Store": true, "a.md~": true, ".a.md.swp": true, "#a.md#": true, ".#a.md": true, "4913.tmp": true,
-		"a.md": false, "_index.md": false, "diagram.svg": false,
+		"a.md": false, "_index.md": false, "diagram.svg": false, "a.md___jb_tmp___": true, "4913": true,
 	} {
 		if Ignored(name) != want {
 			t.Errorf("Ignored(%q) = %v", name, !want)

@@ -1,0 +1,54 @@
+package server
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+)
+
+// reloadScript is injected into every HTML page the dev server sends (and
+// never into build output). It listens for events: "reload" reloads the page
+// keeping its scroll position, "css" swaps stylesheets marked with
+// data-lectern-css in place, and every message carries the current errors,
+// shown as an overlay. The stream is closed while the tab is hidden (browsers
+// allow few connections per host) and reopened, catching up, when shown.
+const reloadScript = `<script>(function(){"use strict";
+var V=__VERSION__,K="lectern:scroll:"+location.pathname,es=null,box=null;
+try{var y=sessionStorage.getItem(K);if(y!==null){sessionStorage.removeItem(K);var go=function(){window.scrollTo(0,+y)};if(document.readyState==="complete")go();else addEventListener("load",go)}}catch(e){}
+function show(errs){
+ if(!errs||!errs.length){if(box){box.remove();box=null}return}
+ if(!box){box=document.createElement("div");box.id="lectern-errors";box.setAttribute("role","alert");
+  box.style.cssText="position:fixed;left:0;right:0;bottom:0;max-height:60vh;overflow:auto;z-index:2147483647;background:#1b1b1f;color:#f5f5f5;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;padding:1rem 1.25rem;border-top:4px solid #e5484d;box-shadow:0 -4px 24px rgba(0,0,0,.4)";
+  document.body.appendChild(box)}
+ box.textContent="";
+ var h=document.createElement("p");h.style.cssText="margin:0 0 .5rem;font-weight:700;color:#ff9592";
+ h.textContent=errs.length===1?"1 error — the site keeps updating; fix it and this clears by itself":errs.length+" errors — the site keeps updating; fix them and this clears by itself";box.appendChild(h);
+ errs.forEach(function(e){var d=document.createElement("div");d.style.margin=".5rem 0";
+  var p=document.createElement("div");p.textContent=(e.pos?e.pos+": ":"")+e.msg;d.appendChild(p);
+  if(e.source){var s=document.createElement("pre");s.style.cssText="margin:.25rem 0 0;padding:.25rem .5rem;background:#2a2a30;color:#e0e0e0;white-space:pre-wrap";s.textContent=e.source;d.appendChild(s)}
+  box.appendChild(d)})
+}
+function swap(css){document.querySelectorAll("link[data-lectern-css]").forEach(function(l){var u=css[l.getAttribute("data-lectern-css")];if(u&&l.getAttribute("href")!==u){var n=l.cloneNode();n.href=u;n.onload=function(){l.remove()};l.after(n)}})}
+function on(ev){var m;try{m=JSON.parse(ev.data)}catch(e){return}
+ if(m.version!==V){if(m.kind==="css"&&m.css){V=m.version;swap(m.css)}else{try{sessionStorage.setItem(K,String(window.scrollY))}catch(e){}location.reload();return}}
+ show(m.errors)}
+function open(){if(es)return;es=new EventSource("/__lectern/events");es.onmessage=on}
+function close(){if(es){es.close();es=null}}
+document.addEventListener("visibilitychange",function(){document.hidden?close():open()});
+addEventListener("pagehide",close);
+addEventListener("pageshow",function(){if(!document.hidden)open()});
+if(!document.hidden)open();
+})();</script>`
+
+// inject puts the reload script before the last </body>, or at the end.
+func inject(page []byte, version int64) []byte {
+	script := strings.Replace(reloadScript, "__VERSION__", strconv.FormatInt(version, 10), 1)
+	i := bytes.LastIndex(page, []byte("</body>"))
+	if i < 0 {
+		i = len(page)
+	}
+	out := make([]byte, 0, len(page)+len(script))
+	out = append(out, page[:i]...)
+	out = append(out, script...)
+	return append(out, page[i:]...)
+}

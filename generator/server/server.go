@@ -1,0 +1,504 @@
+// Package server is `lectern serve`: it builds the site into memory with the
+// incremental build.Builder, serves it over HTTP, watches the site folder and
+// rebuilds on change, and tells open pages to reload (or to swap a changed
+// stylesheet in place) over Server-Sent Events. Errors are shown as an overlay
+// on every page while the rest of the site keeps updating; when a build
+// cannot produce a site at all the last good one stays up.
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lectern/lectern/generator/build"
+	"github.com/lectern/lectern/generator/diag"
+	"github.com/lectern/lectern/generator/output"
+)
+
+// Options configure a Server.
+type Options struct {
+	Root   string // the site folder on disk
+	Theme  fs.FS  // the built-in theme
+	Drafts bool   // show drafts (with a badge)
+	// BaseURL is where the site is served, e.g. http://127.0.0.1:4747/; the
+	// build uses it instead of site.yaml's so links and canonical URLs work.
+	BaseURL string
+	// Hosts are extra Host header names to accept besides loopback names and IPs.
+	Hosts []string
+	Log   io.Writer // progress and errors; nil = discard
+}
+
+// Server serves the last good site from memory and rebuilds it on demand.
+type Server struct {
+	opts    Options
+	fsys    fs.FS
+	builder build.Builder
+	seed    maphash.Seed
+	events  *broker
+
+	mu      sync.RWMutex
+	site    *site       // nil until a build produced one
+	errs    []errorView // what the overlay shows
+	version int64       // bumps when the served site changes
+	assets  map[string]string
+}
+
+type site struct {
+	files *output.Mem
+	etags sync.Map // path → ETag of the bytes as built
+}
+
+// errorView is one diagnostic as the overlay shows it.
+type errorView struct {
+	Pos    string `json:"pos"`
+	Msg    string `json:"msg"`
+	Source string `json:"source,omitempty"` // the line of the file it points at
+}
+
+// New returns a server; call Rebuild before serving.
+func New(opts Options) *Server {
+	if opts.Log == nil {
+		opts.Log = io.Discard
+	}
+	return &Server{opts: opts, fsys: os.DirFS(opts.Root), seed: maphash.MakeSeed(), events: newBroker()}
+}
+
+func (s *Server) logf(format string, args ...any) {
+	fmt.Fprintf(s.opts.Log, format+"\n", args...)
+}
+
+// Rebuild builds the site (incrementally after the first time) and swaps the
+// result in when it is usable. changed lists the site paths that changed (nil:
+// anything may have). It reports whether a usable site came out.
+func (s *Server) Rebuild(ctx context.Context, changed []string) bool {
+	start := time.Now()
+	mem := output.NewMem()
+	res, err := s.builder.Run(ctx, build.Options{
+		Root: s.fsys, Theme: s.opts.Theme, Sink: mem, Drafts: s.opts.Drafts,
+		BaseURL: s.opts.BaseURL, Partial: true, Changed: changed,
+	})
+	if ctx.Err() != nil {
+		return false
+	}
+	var list diag.List
+	ok := err == nil
+	switch {
+	case ok:
+		list = append(list, res.Errors...)
+	case errors.As(err, &list):
+	default:
+		list = diag.List{&diag.Error{Err: err}}
+	}
+	views := s.errorViews(list)
+
+	s.mu.Lock()
+	oldSite := s.site
+	changedSite := false
+	if ok {
+		changedSite = oldSite == nil || !sameFiles(oldSite.files, mem)
+		if changedSite {
+			s.site = &site{files: mem}
+			s.version++
+		}
+	}
+	cssOnly := ok && changedSite && oldSite != nil && onlyCSS(changed)
+	errsChanged := !sameErrors(s.errs, views)
+	s.errs = views
+	if ok {
+		s.assets = res.Assets
+	}
+	version, assets := s.version, s.assets
+	s.mu.Unlock()
+
+	elapsed := time.Since(start).Round(time.Millisecond)
+	switch {
+	case !ok:
+		s.logf("build failed in %v; still serving the last good site:", elapsed)
+	case oldSite == nil && res != nil:
+		s.logf("built %d pages in %v", res.Pages, elapsed)
+	case changedSite && res != nil:
+		s.logf("rebuilt in %v: %d pages, %d rendered again", elapsed, res.Pages, res.Rendered)
+	}
+	for _, e := range list {
+		s.logf("  %s", e.Error())
+	}
+	if ok && len(list) == 0 && errsChanged {
+		s.logf("  no errors")
+	}
+	if res != nil {
+		for _, w := range res.Warnings {
+			s.logf("  %s", w.Error())
+		}
+	}
+	if changedSite || errsChanged {
+		kind := "reload"
+		if cssOnly {
+			kind = "css"
+		}
+		s.events.publish(s.message(kind, version, views, assets))
+	}
+	return ok
+}
+
+// sameFiles reports whether two builds hold the same files and bytes. The
+// incremental build shares unchanged pages, so most compare by pointer.
+func sameFiles(a, b *output.Mem) bool {
+	pa, pb := a.Paths(), b.Paths()
+	if len(pa) != len(pb) {
+		return false
+	}
+	for i, p := range pa {
+		if pb[i] != p {
+			return false
+		}
+		x, _ := a.Get(p)
+		y, _ := b.Get(p)
+		if len(x) != len(y) {
+			return false
+		}
+		if len(x) > 0 && &x[0] == &y[0] {
+			continue
+		}
+		if !bytes.Equal(x, y) {
+			return false
+		}
+	}
+	return true
+}
+
+// onlyCSS reports whether every changed path is a stylesheet under assets/.
+func onlyCSS(changed []string) bool {
+	if len(changed) == 0 {
+		return false
+	}
+	for _, p := range changed {
+		if !strings.HasPrefix(p, "assets/") || path.Ext(p) != ".css" {
+			return false
+		}
+	}
+	return true
+}
+
+func sameErrors(a, b []errorView) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// errorViews adds to each diagnostic the source line it points at.
+func (s *Server) errorViews(list diag.List) []errorView {
+	out := make([]errorView, 0, len(list))
+	cache := map[string][]string{}
+	for _, e := range list {
+		v := errorView{Pos: e.Pos.String(), Msg: e.Err.Error()}
+		if e.Pos.File != "" && e.Pos.Line > 0 && !strings.Contains(e.Pos.File, " ") {
+			lines, ok := cache[e.Pos.File]
+			if !ok {
+				if data, err := fs.ReadFile(s.fsys, e.Pos.File); err == nil {
+					lines = strings.Split(string(data), "\n")
+				}
+				cache[e.Pos.File] = lines
+			}
+			if e.Pos.Line <= len(lines) {
+				v.Source = strings.TrimRight(lines[e.Pos.Line-1], "\r")
+			}
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// message is what the browser gets over the event stream.
+type message struct {
+	Kind    string            `json:"kind"` // reload, css or state
+	Version int64             `json:"version"`
+	Errors  []errorView       `json:"errors"`
+	CSS     map[string]string `json:"css,omitempty"` // logical asset name → URL
+}
+
+func (s *Server) message(kind string, version int64, errs []errorView, assets map[string]string) []byte {
+	m := message{Kind: kind, Version: version, Errors: errs}
+	if m.Errors == nil {
+		m.Errors = []errorView{}
+	}
+	if kind == "css" {
+		m.CSS = map[string]string{}
+		for name, u := range assets {
+			if path.Ext(name) == ".css" {
+				m.CSS[name] = u
+			}
+		}
+	}
+	data, _ := json.Marshal(m)
+	return data
+}
+
+// state is the message sent to a newly connected page.
+func (s *Server) state() []byte {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.message("state", s.version, s.errs, nil)
+}
+
+// Watch rebuilds whenever files change until ctx ends. Bursts of events are
+// coalesced; changes that land during a rebuild cause exactly one more.
+func (s *Server) Watch(ctx context.Context) error {
+	b := newBatcher(15*time.Millisecond, 150*time.Millisecond)
+	defer b.close()
+	w, err := newWatcher(s.opts.Root, b, s.logf)
+	if err != nil {
+		return err
+	}
+	defer w.close()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case batch := <-b.out:
+			s.Rebuild(ctx, batch)
+		}
+	}
+}
+
+// Shutdown ends the event streams (http.Server.Shutdown waits for them).
+func (s *Server) Shutdown() { s.events.close() }
+
+// eventsPath is the Server-Sent Events endpoint; /__lectern/ is the server's own.
+const eventsPath = "/__lectern/events"
+
+// ServeHTTP serves the built site: GET and HEAD only, loopback (or configured)
+// Host names only, no path escapes, no dotfiles, no directory listings.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.hostAllowed(r.Host) {
+		http.Error(w, "lectern serve: unknown Host header (DNS rebinding protection); use http://127.0.0.1/ or localhost, or pass --bind", http.StatusForbidden)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if r.URL.Path == eventsPath {
+		s.serveEvents(w, r)
+		return
+	}
+	p, ok := cleanRequestPath(r.URL.Path)
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	s.mu.RLock()
+	st, version := s.site, s.version
+	s.mu.RUnlock()
+	if st == nil {
+		// The very first build failed: every page is the overlay.
+		s.serveBytes(w, r, nil, "index.html", startupPage, http.StatusServiceUnavailable, version)
+		return
+	}
+	file := p
+	if file == "" || strings.HasSuffix(file, "/") {
+		file += "index.html"
+	}
+	data, found := st.files.Get(file)
+	if !found && !strings.HasSuffix(p, "/") && p != "" {
+		if _, dir := st.files.Get(p + "/index.html"); dir {
+			target := "/" + p + "/"
+			if r.URL.RawQuery != "" {
+				target += "?" + r.URL.RawQuery
+			}
+			http.Redirect(w, r, target, http.StatusMovedPermanently)
+			return
+		}
+	}
+	status := http.StatusOK
+	if !found {
+		file, status = "404.html", http.StatusNotFound
+		if data, found = st.files.Get(file); !found {
+			data = []byte("<!doctype html><title>Not found</title><h1>Not found</h1>")
+		}
+	}
+	s.serveBytes(w, r, st, file, data, status, version)
+}
+
+var startupPage = []byte(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>lectern: the site does not build yet</title></head><body><h1>The site does not build yet</h1><p>The errors are listed over this page and in the terminal. Fix them and this page reloads by itself.</p></body></html>`)
+
+// cleanRequestPath turns a decoded URL path into a site path without the
+// leading slash, refusing escapes, backslashes, NUL and dotfiles.
+func cleanRequestPath(p string) (string, bool) {
+	if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "\\\x00") {
+		return "", false
+	}
+	rest := p[1:]
+	if rest == "" {
+		return "", true
+	}
+	segs := strings.Split(strings.TrimSuffix(rest, "/"), "/")
+	for _, seg := range segs {
+		if seg == "" || seg == "." || seg == ".." || strings.HasPrefix(seg, ".") || strings.Contains(seg, "%") && hasEncodedDots(seg) {
+			return "", false
+		}
+	}
+	return rest, true
+}
+
+// hasEncodedDots catches double-encoded escapes that reached us once decoded
+// ("%2e%2e" after "%252e%252e"): no site file has such a name.
+func hasEncodedDots(seg string) bool {
+	l := strings.ToLower(seg)
+	return strings.Contains(l, "%2e") || strings.Contains(l, "%2f") || strings.Contains(l, "%5c") || strings.Contains(l, "%00")
+}
+
+func (s *Server) hostAllowed(host string) bool {
+	h := host
+	if hh, _, err := net.SplitHostPort(host); err == nil {
+		h = hh
+	}
+	h = strings.Trim(h, "[]")
+	if h == "" || strings.EqualFold(h, "localhost") || strings.HasSuffix(strings.ToLower(h), ".localhost") {
+		return true
+	}
+	if ip := net.ParseIP(h); ip != nil {
+		return true // an IP literal cannot be a rebinding name
+	}
+	for _, a := range s.opts.Hosts {
+		if strings.EqualFold(a, h) {
+			return true
+		}
+	}
+	return false
+}
+
+// serveBytes writes a file with its content type and ETag; HTML gets the
+// live-reload script (the build output itself never contains it).
+func (s *Server) serveBytes(w http.ResponseWriter, r *http.Request, st *site, file string, data []byte, status int, version int64) {
+	ctype := contentType(file, data)
+	html := strings.HasPrefix(ctype, "text/html")
+	etag := s.etag(st, file, data)
+	if html {
+		etag = strings.TrimSuffix(etag, `"`) + "-" + strconv.FormatInt(version, 10) + `"`
+		data = inject(data, version)
+	}
+	h := w.Header()
+	h.Set("Content-Type", ctype)
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Content-Type-Options", "nosniff")
+	if status == http.StatusOK {
+		h.Set("ETag", etag)
+		if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, etag) {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
+	h.Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(data)
+	}
+}
+
+func etagMatches(header, etag string) bool {
+	for _, part := range strings.Split(header, ",") {
+		part = strings.TrimSpace(part)
+		if part == "*" || strings.TrimPrefix(part, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) etag(st *site, file string, data []byte) string {
+	if st != nil {
+		if e, ok := st.etags.Load(file); ok {
+			return e.(string)
+		}
+	}
+	e := `"` + strconv.FormatUint(maphash.Bytes(s.seed, data), 36) + `"`
+	if st != nil {
+		st.etags.Store(file, e)
+	}
+	return e
+}
+
+func contentType(file string, data []byte) string {
+	switch strings.ToLower(path.Ext(file)) {
+	case ".html", ".htm":
+		return "text/html; charset=utf-8"
+	case ".css":
+		return "text/css; charset=utf-8"
+	case ".js", ".mjs":
+		return "text/javascript; charset=utf-8"
+	case ".json":
+		return "application/json"
+	case ".xml":
+		return "application/xml; charset=utf-8"
+	case ".svg":
+		return "image/svg+xml"
+	case ".txt", ".md":
+		return "text/plain; charset=utf-8"
+	case ".png":
+		return "image/png"
+	case ".jpg", ".jpeg":
+		return "image/jpeg"
+	case ".gif":
+		return "image/gif"
+	case ".webp":
+		return "image/webp"
+	case ".ico":
+		return "image/x-icon"
+	case ".woff2":
+		return "font/woff2"
+	case ".pdf":
+		return "application/pdf"
+	case ".csv":
+		return "text/csv; charset=utf-8"
+	}
+	return http.DetectContentType(data)
+}
+
+// ListenAddr is a helper for the CLI: it listens on bind:port, trying the
+// next few ports when port is the default one and busy.
+func ListenAddr(bind string, port int, tryNext bool) (net.Listener, error) {
+	tries := 1
+	if tryNext {
+		tries = 10
+	}
+	var lastErr error
+	for i := 0; i < tries; i++ {
+		l, err := net.Listen("tcp", net.JoinHostPort(bind, strconv.Itoa(port+i)))
+		if err == nil {
+			return l, nil
+		}
+		lastErr = err
+	}
+	return nil, lastErr
+}
+
+// Root returns the absolute site folder (for messages).
+func (s *Server) Root() string {
+	abs, err := filepath.Abs(s.opts.Root)
+	if err != nil {
+		return s.opts.Root
+	}
+	return abs
+}

@@ -1,0 +1,234 @@
+package server
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestBatcherCoalesces(t *testing.T) {
+	b := newBatcher(20*time.Millisecond, 200*time.Millisecond)
+	defer b.close()
+	for i := 0; i < 500; i++ {
+		b.add(fmt.Sprintf("content/m/%03d.md", i))
+	}
+	b.add("content/m/000.md") // twice: once in the batch
+	batch := <-b.out
+	if len(batch) != 500 || !slices.IsSorted(batch) {
+		t.Fatalf("batch of %d paths, sorted=%v", len(batch), slices.IsSorted(batch))
+	}
+	select {
+	case extra := <-b.out:
+		t.Fatalf("a burst gave a second batch: %v", extra)
+	case <-time.After(60 * time.Millisecond):
+	}
+}
+
+func TestBatcherSendsWithinMax(t *testing.T) {
+	b := newBatcher(30*time.Millisecond, 100*time.Millisecond)
+	defer b.close()
+	start := time.Now()
+	stop := time.After(400 * time.Millisecond)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				b.add("content/busy.md") // never quiet
+				time.Sleep(5 * time.Millisecond)
+			}
+		}
+	}()
+	<-b.out
+	if d := time.Since(start); d > 250*time.Millisecond {
+		t.Errorf("an endless burst delayed the first batch %v (max is 100ms)", d)
+	}
+}
+
+func TestBatcherMergesWhileBusy(t *testing.T) {
+	b := newBatcher(5*time.Millisecond, 50*time.Millisecond)
+	defer b.close()
+	b.add("a")
+	time.Sleep(30 * time.Millisecond) // batch {a} waits: the consumer is "rebuilding"
+	b.add("b")
+	time.Sleep(30 * time.Millisecond)
+	b.addAll()
+	b.add("c")
+	time.Sleep(30 * time.Millisecond)
+	got := <-b.out
+	if got != nil {
+		t.Errorf("everything-changed must absorb the rest, got %v", got)
+	}
+	select {
+	case x := <-b.out:
+		t.Errorf("edits during one rebuild must give exactly one more batch, got another: %v", x)
+	case <-time.After(40 * time.Millisecond):
+	}
+	b.add("d")
+	time.Sleep(20 * time.Millisecond)
+	b.add("e")
+	if got := <-b.out; !slices.Equal(got, []string{"d"}) && !slices.Equal(got, []string{"d", "e"}) {
+		t.Errorf("got %v", got)
+	}
+}
+
+func TestRelevant(t *testing.T) {
+	for p, want := range map[string]bool{
+		"site.yaml": true, "content/m/a.md": true, "layouts/_default/lesson.html": true, "assets/css/main.css": true,
+		"static/.well-known/security.txt": true,
+		"public/index.html":               false, ".git/HEAD": false, "content/m/.a.md.swp": false, "content/m/a.md~": false,
+		"content/m/4913": false, "content/m/a.md___jb_tmp___": false, "content/m/#a.md#": false, "README.md": false,
+		"content/.hidden/a.md": false,
+	} {
+		if got := relevant(p); got != want {
+			t.Errorf("relevant(%q) = %v", p, got)
+		}
+	}
+}
+
+// watchSite starts a watcher on a fresh site and returns a function that
+// collects the paths of the batches arriving within d.
+func watchSite(t *testing.T) (string, func(d time.Duration) []string) {
+	t.Helper()
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"site.yaml":               "title: W\n",
+		"content/01-m/01-a.md":    "---\ntitle: A\n---\n",
+		"layouts/partials/x.html": "x",
+	})
+	b := newBatcher(15*time.Millisecond, 150*time.Millisecond)
+	w, err := newWatcher(root, b, t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.close(); b.close() })
+	collect := func(d time.Duration) []string {
+		var all []string
+		deadline := time.After(d)
+		for {
+			select {
+			case batch := <-b.out:
+				if batch == nil {
+					all = append(all, "*")
+				}
+				all = append(all, batch...)
+			case <-deadline:
+				slices.Sort(all)
+				return slices.Compact(all)
+			}
+		}
+	}
+	return root, collect
+}
+
+func TestWatcherEditorSaves(t *testing.T) {
+	root, collect := watchSite(t)
+	a := filepath.Join(root, "content/01-m/01-a.md")
+	dir := filepath.Dir(a)
+	steps := []struct {
+		name string
+		do   func()
+	}{
+		{"write in place", func() { os.WriteFile(a, []byte("---\ntitle: A1\n---\n"), 0o644) }},
+		{"rename over (atomic save)", func() {
+			tmp := filepath.Join(dir, ".01-a.md.tmp123")
+			os.WriteFile(tmp, []byte("---\ntitle: A2\n---\n"), 0o644)
+			os.Rename(tmp, a)
+		}},
+		{"delete and create", func() {
+			os.Remove(a)
+			os.WriteFile(a, []byte("---\ntitle: A3\n---\n"), 0o644)
+		}},
+		{"vim backup copy and swap file", func() {
+			os.WriteFile(filepath.Join(dir, ".01-a.md.swp"), []byte("swap"), 0o644)
+			os.WriteFile(filepath.Join(dir, "4913"), nil, 0o644)
+			os.Remove(filepath.Join(dir, "4913"))
+			os.Rename(a, a+"~")
+			os.WriteFile(a, []byte("---\ntitle: A4\n---\n"), 0o644)
+			os.Remove(a + "~")
+		}},
+		{"JetBrains safe write", func() {
+			os.WriteFile(a+"___jb_tmp___", []byte("---\ntitle: A5\n---\n"), 0o644)
+			os.Rename(a, a+"___jb_old___")
+			os.Rename(a+"___jb_tmp___", a)
+			os.Remove(a + "___jb_old___")
+		}},
+	}
+	for _, st := range steps {
+		st.do()
+		got := collect(150 * time.Millisecond)
+		if !slices.Equal(got, []string{"content/01-m/01-a.md"}) {
+			t.Errorf("%s: batches %v, want just the lesson", st.name, got)
+		}
+	}
+}
+
+func TestWatcherFolders(t *testing.T) {
+	root, collect := watchSite(t)
+	// A new folder, with a file made right away (before its watch exists).
+	newDir := filepath.Join(root, "content/02-new")
+	os.MkdirAll(newDir, 0o755)
+	os.WriteFile(filepath.Join(newDir, "01-x.md"), []byte("x"), 0o644)
+	got := collect(150 * time.Millisecond)
+	if !slices.Contains(got, "content/02-new") && !slices.Contains(got, "content/02-new/01-x.md") {
+		t.Fatalf("new folder: %v", got)
+	}
+	// Later writes in the new folder are seen.
+	os.WriteFile(filepath.Join(newDir, "02-y.md"), []byte("y"), 0o644)
+	if got := collect(150 * time.Millisecond); !slices.Contains(got, "content/02-new/02-y.md") {
+		t.Fatalf("file in new folder: %v", got)
+	}
+	// Rename the folder: both names change, and the new name is watched.
+	moved := filepath.Join(root, "content/03-moved")
+	os.Rename(newDir, moved)
+	got = collect(150 * time.Millisecond)
+	if !slices.Contains(got, "content/02-new") || !slices.Contains(got, "content/03-moved") {
+		t.Fatalf("rename: %v", got)
+	}
+	os.WriteFile(filepath.Join(moved, "03-z.md"), []byte("z"), 0o644)
+	if got := collect(150 * time.Millisecond); !slices.Equal(got, []string{"content/03-moved/03-z.md"}) {
+		t.Fatalf("file in renamed folder: %v", got)
+	}
+	// Delete it.
+	os.RemoveAll(moved)
+	if got := collect(150 * time.Millisecond); !slices.Contains(got, "content/03-moved") {
+		t.Fatalf("delete: %v", got)
+	}
+	// A watched folder created later (static/ did not exist).
+	os.MkdirAll(filepath.Join(root, "static/img"), 0o755)
+	collect(100 * time.Millisecond)
+	os.WriteFile(filepath.Join(root, "static/img/logo.svg"), []byte("<svg/>"), 0o644)
+	if got := collect(150 * time.Millisecond); !slices.Contains(got, "static/img/logo.svg") {
+		t.Fatalf("late static/: %v", got)
+	}
+	// Outside the watched folders: nothing.
+	os.MkdirAll(filepath.Join(root, "public"), 0o755)
+	os.WriteFile(filepath.Join(root, "public/index.html"), []byte("x"), 0o644)
+	os.WriteFile(filepath.Join(root, "notes.txt"), []byte("x"), 0o644)
+	if got := collect(100 * time.Millisecond); len(got) != 0 {
+		t.Fatalf("irrelevant changes triggered %v", got)
+	}
+}
+
+func TestWatcherBurst(t *testing.T) {
+	root, collect := watchSite(t)
+	for i := 0; i < 500; i++ {
+		p := filepath.Join(root, "content/01-m", fmt.Sprintf("%03d-burst.md", i))
+		os.WriteFile(p, []byte("---\ntitle: B\n---\n"), 0o644)
+	}
+	got := collect(400 * time.Millisecond)
+	n := 0
+	for _, p := range got {
+		if strings.HasSuffix(p, "-burst.md") || p == "*" {
+			n++
+		}
+	}
+	if n < 500 && !slices.Contains(got, "*") {
+		t.Errorf("a 500-file burst reported %d files", n)
+	}
+}
