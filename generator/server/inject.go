@@ -8,7 +8,8 @@ import (
 
 // reloadScript is injected into every HTML page the dev server sends (and
 // never into build output). It listens for events: "reload" reloads the page
-// keeping its scroll position, "css" swaps stylesheets marked with
+// keeping its scroll position (unless the event lists the changed pages and
+// this one is not among them, and the page missed no version), "css" swaps stylesheets marked with
 // data-lectern-css in place, and every message carries the current errors,
 // shown as an overlay. The stream is closed while the tab is hidden (browsers
 // allow few connections per host) and reopened, catching up, when shown.
@@ -30,7 +31,7 @@ function show(errs){
 }
 function swap(css){document.querySelectorAll("link[data-lectern-css]").forEach(function(l){var u=css[l.getAttribute("data-lectern-css")];if(u&&l.getAttribute("href")!==u){var n=l.cloneNode();n.href=u;n.onload=function(){l.remove()};l.after(n)}})}
 function on(ev){var m;try{m=JSON.parse(ev.data)}catch(e){return}
- if(m.version!==V){if(m.kind==="css"&&m.css){V=m.version;swap(m.css)}else{try{sessionStorage.setItem(K,String(window.scrollY))}catch(e){}location.reload();return}}
+ if(m.version!==V){if(m.kind==="css"&&m.css){V=m.version;swap(m.css)}else if(m.kind==="reload"&&m.pages&&m.pages.indexOf(location.pathname)<0&&m.version===V+1){V=m.version}else{try{sessionStorage.setItem(K,String(window.scrollY))}catch(e){}location.reload();return}}
  show(m.errors)}
 function open(){if(es)return;es=new EventSource("/__lectern/events");es.onmessage=on}
 function close(){if(es){es.close();es=null}}

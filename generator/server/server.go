@@ -109,14 +109,20 @@ func (s *Server) Rebuild(ctx context.Context, changed []string) bool {
 	s.mu.Lock()
 	oldSite := s.site
 	changedSite := false
+	var changedPages []string
 	if ok {
-		changedSite = oldSite == nil || !sameFiles(oldSite.files, mem)
+		var diff []string
+		if oldSite != nil {
+			diff = diffFiles(oldSite.files, mem)
+			changedPages = pagesOf(diff)
+		}
+		changedSite = oldSite == nil || len(diff) > 0
 		if changedSite {
 			s.site = &site{files: mem}
 			s.version++
 		}
 	}
-	cssOnly := ok && changedSite && oldSite != nil && onlyCSS(changed)
+	cssOnly := ok && changedSite && oldSite != nil && s.onlyCSS(changed)
 	errsChanged := !sameErrors(s.errs, views)
 	s.errs = views
 	if ok {
@@ -150,44 +156,91 @@ func (s *Server) Rebuild(ctx context.Context, changed []string) bool {
 		if cssOnly {
 			kind = "css"
 		}
-		s.events.publish(s.message(kind, version, views, assets))
+		m := s.message(kind, version, views, assets, changedPages)
+		s.events.publish(m)
 	}
 	return ok
 }
 
-// sameFiles reports whether two builds hold the same files and bytes. The
-// incremental build shares unchanged pages, so most compare by pointer.
-func sameFiles(a, b *output.Mem) bool {
+// diffFiles lists the paths whose bytes differ between two builds (added and
+// removed ones included). The incremental build shares unchanged pages, so
+// most compare by pointer.
+func diffFiles(a, b *output.Mem) []string {
+	var out []string
 	pa, pb := a.Paths(), b.Paths()
-	if len(pa) != len(pb) {
-		return false
+	i, j := 0, 0
+	for i < len(pa) || j < len(pb) {
+		switch {
+		case j >= len(pb) || (i < len(pa) && pa[i] < pb[j]):
+			out = append(out, pa[i])
+			i++
+		case i >= len(pa) || pb[j] < pa[i]:
+			out = append(out, pb[j])
+			j++
+		default:
+			x, _ := a.Get(pa[i])
+			y, _ := b.Get(pb[j])
+			same := len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0] || bytes.Equal(x, y))
+			if !same {
+				out = append(out, pa[i])
+			}
+			i++
+			j++
+		}
 	}
-	for i, p := range pa {
-		if pb[i] != p {
-			return false
-		}
-		x, _ := a.Get(p)
-		y, _ := b.Get(p)
-		if len(x) != len(y) {
-			return false
-		}
-		if len(x) > 0 && &x[0] == &y[0] {
-			continue
-		}
-		if !bytes.Equal(x, y) {
-			return false
-		}
-	}
-	return true
+	return out
 }
 
-// onlyCSS reports whether every changed path is a stylesheet under assets/.
-func onlyCSS(changed []string) bool {
+// pagesOf turns changed output files into the URL paths of changed pages,
+// or nil when a change may touch every page (a missing page, an asset).
+func pagesOf(files []string) []string {
+	const most = 200
+	if len(files) > most {
+		return nil
+	}
+	out := make([]string, 0, len(files))
+	for _, f := range files {
+		switch {
+		case f == "index.html":
+			out = append(out, "/")
+		case strings.HasSuffix(f, "/index.html"):
+			out = append(out, "/"+strings.TrimSuffix(f, "index.html"))
+		case f == "404.html" || strings.HasSuffix(f, ".html"):
+			return nil
+		case strings.HasSuffix(f, ".xml") || strings.HasSuffix(f, ".txt"):
+			// feeds and robots are not shown in pages
+		default:
+			return nil // an asset, image or file a page may show
+		}
+	}
+	return out
+}
+
+// onlyCSS reports whether every changed path is a stylesheet under assets/
+// (or a folder there holding only stylesheets).
+func (s *Server) onlyCSS(changed []string) bool {
 	if len(changed) == 0 {
 		return false
 	}
 	for _, p := range changed {
-		if !strings.HasPrefix(p, "assets/") || path.Ext(p) != ".css" {
+		if !strings.HasPrefix(p+"/", "assets/") {
+			return false
+		}
+		if path.Ext(p) == ".css" {
+			continue
+		}
+		st, err := fs.Stat(s.fsys, p)
+		if err != nil || !st.IsDir() {
+			return false
+		}
+		onlyCSS := true
+		_ = fs.WalkDir(s.fsys, p, func(q string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && path.Ext(q) != ".css" {
+				onlyCSS = false
+			}
+			return nil
+		})
+		if !onlyCSS {
 			return false
 		}
 	}
@@ -235,10 +288,16 @@ type message struct {
 	Version int64             `json:"version"`
 	Errors  []errorView       `json:"errors"`
 	CSS     map[string]string `json:"css,omitempty"` // logical asset name → URL
+	// Pages lists the URL paths of the pages that changed; pages not in it
+	// need no reload. Absent: every page may have changed.
+	Pages []string `json:"pages,omitempty"`
 }
 
-func (s *Server) message(kind string, version int64, errs []errorView, assets map[string]string) []byte {
+func (s *Server) message(kind string, version int64, errs []errorView, assets map[string]string, pages []string) []byte {
 	m := message{Kind: kind, Version: version, Errors: errs}
+	if kind == "reload" {
+		m.Pages = pages
+	}
 	if m.Errors == nil {
 		m.Errors = []errorView{}
 	}
@@ -258,7 +317,7 @@ func (s *Server) message(kind string, version int64, errs []errorView, assets ma
 func (s *Server) state() []byte {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.message("state", s.version, s.errs, nil)
+	return s.message("state", s.version, s.errs, nil, nil)
 }
 
 // Watch rebuilds whenever files change until ctx ends. Bursts of events are

@@ -1,0 +1,172 @@
+package server
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/lectern/lectern"
+)
+
+// chromium returns the browser for end-to-end tests. In CI (CI set) a
+// missing browser fails the test: .ci/run installs Debian's chromium.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{os.Getenv("LECTERN_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
+		if p == "" {
+			continue
+		}
+		if _, err := exec.LookPath(p); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("no Chromium: CI must install it (apt-get install -y chromium); set LECTERN_CHROMIUM to another path")
+	}
+	t.Skip("no Chromium found (apt-get install chromium, or set LECTERN_CHROMIUM)")
+	return ""
+}
+
+// browser starts a headless Chromium for the test.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	exe := chromium(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-domain-reliability", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelB := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancelB(); cancelA() })
+	// Start the browser with no deadline; steps get their own timeouts.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}
+
+// live starts a server with its watcher on a fresh site.
+func live(t *testing.T) (root, url string) {
+	t.Helper()
+	root = t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"site.yaml":            "title: Live\n",
+		"content/01-m/01-a.md": "---\ntitle: A\n---\n## Part\n\nHello one.\n\n" + strings.Repeat("Filler paragraph to scroll.\n\n", 120),
+		"content/01-m/02-b.md": "---\ntitle: B\n---\nB body.\n",
+	})
+	ts := httptest.NewUnstartedServer(nil)
+	ts.Start()
+	url = ts.URL + "/"
+	s := New(Options{Root: root, Theme: lectern.Theme(), Drafts: true, BaseURL: url})
+	ts.Config.Handler = s
+	ctx, cancel := context.WithCancel(context.Background())
+	if !s.Rebuild(ctx, nil) {
+		t.Fatal("first build failed")
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Watch(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		s.Shutdown()
+		ts.Close()
+		<-done
+	})
+	time.Sleep(50 * time.Millisecond) // the watcher is up
+	return root, url
+}
+
+func step[T any](t *testing.T, ctx context.Context, what string, a chromedp.Action[T]) T {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(c, a)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	return v
+}
+
+// edit is a browser action that changes a file on disk, for WaitEvent.
+func edit(t *testing.T, path, data string) chromedp.Action[chromedp.Void] {
+	return func(context.Context, *chromedp.Target) (chromedp.Void, error) {
+		return chromedp.Void{}, os.WriteFile(path, []byte(data), 0o644)
+	}
+}
+
+func TestBrowserLiveReload(t *testing.T) {
+	ctx := browser(t)
+	root, url := live(t)
+	lesson := filepath.Join(root, "content/01-m/01-a.md")
+
+	step(t, ctx, "open the lesson", chromedp.Navigate(url+"m/a/"))
+	if txt := step(t, ctx, "read", chromedp.Evaluate[string](`document.querySelector(".content").innerText`)); !strings.Contains(txt, "Hello one.") {
+		t.Fatalf("page text %q", txt)
+	}
+
+	// Scroll down, edit the Markdown: the page reloads by itself, shows the
+	// new text, and keeps its scroll position.
+	step(t, ctx, "scroll", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 600)`))
+	body := "---\ntitle: A\n---\n## Part\n\nHello two.\n\n" + strings.Repeat("Filler paragraph to scroll.\n\n", 120)
+	step(t, ctx, "edit and wait for the reload", chromedp.WaitEvent(page.LoadEventFired, nil, edit(t, lesson, body)))
+	if txt := step(t, ctx, "read after edit", chromedp.Poll[string](`document.querySelector(".content") && document.querySelector(".content").innerText.includes("Hello two.") && "ok"`)); txt != "ok" {
+		t.Fatal("new text not shown")
+	}
+	y := step(t, ctx, "scroll position", chromedp.Poll[float64](`window.scrollY > 0 && window.scrollY`, chromedp.WithPollingTimeout(5*time.Second)))
+	if y < 500 {
+		t.Errorf("scroll position not kept: %v", y)
+	}
+
+	// Edit the CSS: the new style applies without a navigation.
+	step(t, ctx, "mark the document", chromedp.Evaluate[chromedp.Void](`window.__lecternMark = 42`))
+	if err := os.MkdirAll(filepath.Join(root, "assets/css"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "assets/css/main.css"), []byte("body{color:rgb(1, 2, 3)}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	step(t, ctx, "new style", chromedp.Poll[bool](`getComputedStyle(document.body).color === "rgb(1, 2, 3)"`))
+	if mark := step(t, ctx, "same document", chromedp.Evaluate[int](`window.__lecternMark || 0`)); mark != 42 {
+		t.Error("a CSS change reloaded the page instead of swapping the stylesheet")
+	}
+
+	// Break the front matter: the overlay names file:line; fix it: it goes.
+	broken := "---\ntitle: A\nweight: x\n---\n## Part\n\nHello three.\n"
+	step(t, ctx, "break and wait", chromedp.WaitEvent(page.LoadEventFired, nil, edit(t, lesson, broken)))
+	overlay := step(t, ctx, "overlay", chromedp.Poll[string](`document.getElementById("lectern-errors") && document.getElementById("lectern-errors").innerText`))
+	if !strings.Contains(overlay, "content/01-m/01-a.md:3:9") || !strings.Contains(overlay, "weight: x") {
+		t.Errorf("overlay %q", overlay)
+	}
+	fixed := "---\ntitle: A\n---\n## Part\n\nHello four.\n"
+	step(t, ctx, "fix and wait", chromedp.WaitEvent(page.LoadEventFired, nil, edit(t, lesson, fixed)))
+	step(t, ctx, "fixed page", chromedp.Poll[bool](`!!document.querySelector(".content") && document.querySelector(".content").innerText.includes("Hello four.") && !document.getElementById("lectern-errors")`))
+
+	// A broken link in another page: this page is not reloaded but shows the
+	// overlay, and still updates when edited.
+	if err := os.WriteFile(filepath.Join(root, "content/01-m/02-b.md"), []byte("---\ntitle: B\n---\n[gone](gone.md)\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	overlay = step(t, ctx, "overlay for B", chromedp.Poll[string](`document.getElementById("lectern-errors") && document.getElementById("lectern-errors").innerText`))
+	if !strings.Contains(overlay, "content/01-m/02-b.md:4:1") {
+		t.Errorf("overlay %q", overlay)
+	}
+	step(t, ctx, "edit A while B is broken", chromedp.WaitEvent(page.LoadEventFired, nil, edit(t, lesson, "---\ntitle: A\n---\nHello five.\n")))
+	step(t, ctx, "A updated", chromedp.Poll[bool](`!!document.querySelector(".content") && document.querySelector(".content").innerText.includes("Hello five.")`))
+}
+
