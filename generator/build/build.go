@@ -72,7 +72,7 @@ type Result struct {
 // Run builds the site from scratch. On content, layout or check errors it
 // returns a diag.List (all of them, sorted); other errors are I/O failures.
 func Run(ctx context.Context, opts Options) (*Result, error) {
-	return new(Builder).Run(ctx, opts)
+	return (&Builder{oneShot: true}).Run(ctx, opts)
 }
 
 // Builder runs builds one after another and remembers what each produced, so
@@ -82,6 +82,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 type Builder struct {
 	mu sync.Mutex
 	m  *memo
+	// oneShot: no later run will reuse this one's work, so rendered pages
+	// and converted bodies are not kept (a cold build streams in little memory).
+	oneShot bool
 }
 
 // Run builds the site, reusing the previous run's work where inputs are unchanged.
@@ -92,6 +95,7 @@ func (bl *Builder) Run(ctx context.Context, opts Options) (*Result, error) {
 	b.sink = &countingSink{next: opts.Sink}
 	b.changed = changedFunc(opts.Changed)
 	b.m = bl.m
+	b.oneShot = bl.oneShot
 	err := b.run(ctx)
 	bl.m = b.m
 	b.res.Files = int(b.sink.files.Load())
@@ -140,6 +144,7 @@ func changedFunc(paths []string) func(string) bool {
 }
 
 type builder struct {
+	oneShot  bool
 	opts     Options
 	res      *Result
 	sink     *countingSink
@@ -282,7 +287,7 @@ func (b *builder) stages(ctx context.Context) error {
 	if cfg.Lastmod != "git" {
 		lastmod = nil
 	}
-	c, err := course.Build(cfg, site, course.Options{Drafts: b.opts.Drafts, Lastmod: lastmod})
+	c, err := course.Build(cfg, site, course.Options{Drafts: b.opts.Drafts, Lastmod: lastmod, Cache: b.m.courseCache})
 	b.c, b.res.Course = c, c
 	if err != nil {
 		b.diags.Add(err)
@@ -491,6 +496,11 @@ func (b *builder) convert(p *course.Page) *docEntry {
 	for _, id := range doc.IDs {
 		e.ids[id] = true
 	}
+	if b.oneShot {
+		// Keep what fragment checks need, not the HTML.
+		e.doc = &markdown.Doc{Diags: doc.Diags, Refs: doc.Refs, Headings: doc.Headings}
+		return e
+	}
 	b.mu.Lock()
 	b.m.docs[p.Src] = e
 	b.mu.Unlock()
@@ -509,6 +519,7 @@ func (b *builder) execute(buf *bytes.Buffer, layout string, v *render.Page, docS
 	if prev != nil && prev.key == key {
 		return b.sinkWrite(out, prev.data)
 	}
+	v.Nav = render.NewNav(b.site, v.Page)
 	buf.Reset()
 	if err := b.lay.Execute(buf, layout, v); err != nil {
 		b.pages.Add(-1)
@@ -535,9 +546,11 @@ func (b *builder) execute(buf *bytes.Buffer, layout string, v *render.Page, docS
 		return nil
 	}
 	data = bytes.Clone(data)
-	b.mu.Lock()
-	b.m.pages[out] = &pageEntry{key: key, data: data}
-	b.mu.Unlock()
+	if !b.oneShot {
+		b.mu.Lock()
+		b.m.pages[out] = &pageEntry{key: key, data: data}
+		b.mu.Unlock()
+	}
 	return b.sinkWrite(out, data)
 }
 
@@ -557,9 +570,11 @@ func (b *builder) write(out string, data []byte) error {
 		return nil
 	}
 	m = bytes.Clone(m)
-	b.mu.Lock()
-	b.m.mins[out] = &minEntry{sum: sum, data: m}
-	b.mu.Unlock()
+	if !b.oneShot {
+		b.mu.Lock()
+		b.m.mins[out] = &minEntry{sum: sum, data: m}
+		b.mu.Unlock()
+	}
 	return b.sinkWrite(out, m)
 }
 
@@ -607,7 +622,8 @@ func (b *builder) pageView(p *course.Page) *render.Page {
 		v.Module = p
 		v.Breadcrumbs = p.Ancestors()
 	}
-	v.Nav = render.NewNav(b.site, p)
+	// v.Nav is filled by execute, only when the page is rendered: its key
+	// covers it through keyer.navKey.
 	v.Objectives = b.objectives(p)
 	if b.cfg.EditURL != "" && p.Src != nil {
 		v.EditURL = b.cfg.EditURL + strings.TrimPrefix(p.SrcPath, content.Dir+"/")

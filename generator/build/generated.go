@@ -67,7 +67,6 @@ func (b *builder) genView(kind, title, urlPath string) *render.Page {
 		Title:     title,
 		URL:       u,
 		Permalink: perm,
-		Nav:       render.NewNav(b.site, nil),
 	}
 }
 

@@ -20,9 +20,10 @@ type memo struct {
 	seed maphash.Seed
 	key  uint64 // site.yaml and build options: any change starts a new memo
 
-	minifier *output.Minifier
-	conv     *markdown.Converter
-	files    *content.Cache
+	minifier    *output.Minifier
+	conv        *markdown.Converter
+	files       *content.Cache
+	courseCache *course.Cache
 
 	layKey uint64
 	lay    *render.Layouts
@@ -151,6 +152,7 @@ type keyer struct {
 	structKey uint64 // what link resolution depends on
 	global    uint64 // site.yaml, layouts, assets, site-wide lists
 	sums      map[*course.Page]uint64
+	trees     map[*course.Page]uint64 // top-level module → hash of its subtree
 }
 
 func newKeyer(b *builder) *keyer {
@@ -190,6 +192,12 @@ func newKeyer(b *builder) *keyer {
 		k.pages(g, c.All)
 	}
 	k.global = g.Sum64()
+	k.trees = make(map[*course.Page]uint64, len(c.Modules))
+	for _, m := range c.Modules {
+		t := b.m.hash()
+		k.tree(t, m)
+		k.trees[m] = t.Sum64()
+	}
 	return k
 }
 
@@ -280,7 +288,7 @@ func (k *keyer) view(layout string, v *render.Page, docSum uint64) uint64 {
 	k.page(h, v.Next)
 	k.page(h, v.Module)
 	k.pages(h, v.Breadcrumbs)
-	k.nav(h, v.Nav)
+	num(h, int64(k.navKey(v.Page)))
 	if t := v.Taxonomy; t != nil {
 		str(h, t.Name, t.Title, t.URL)
 		for _, term := range t.Terms {
@@ -303,12 +311,24 @@ func (k *keyer) termsOf(p *course.Page) []*course.Term {
 	return out
 }
 
-func (k *keyer) nav(h *maphash.Hash, items []render.NavItem) {
-	maphash.WriteComparable(h, len(items))
-	for _, it := range items {
-		num(h, flag(it.Current), flag(it.Active))
-		k.page(h, it.Page)
-		k.nav(h, it.Children)
+// navKey covers the sidebar of a page showing p: the top-level modules (in
+// the global key) and, opened, the top-level module holding p, hashed whole
+// once per run.
+func (k *keyer) navKey(p *course.Page) uint64 {
+	for ; p != nil; p = p.Parent {
+		if p.Parent != nil && p.Parent.Kind == course.KindHome && p.Kind == course.KindModule {
+			return k.trees[p]
+		}
+	}
+	return 0
+}
+
+// tree hashes a module's whole subtree: summaries and shape.
+func (k *keyer) tree(h *maphash.Hash, p *course.Page) {
+	k.page(h, p)
+	num(h, int64(len(p.Children)))
+	for _, c := range p.Children {
+		k.tree(h, c)
 	}
 }
 

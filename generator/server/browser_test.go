@@ -169,4 +169,3 @@ func TestBrowserLiveReload(t *testing.T) {
 	step(t, ctx, "edit A while B is broken", chromedp.WaitEvent(page.LoadEventFired, nil, edit(t, lesson, "---\ntitle: A\n---\nHello five.\n")))
 	step(t, ctx, "A updated", chromedp.Poll[bool](`!!document.querySelector(".content") && document.querySelector(".content").innerText.includes("Hello five.")`))
 }
-

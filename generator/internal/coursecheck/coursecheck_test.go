@@ -4,11 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
+
+	"golang.org/x/tools/txtar"
 )
 
 // env is what the checks need from the machine.
@@ -16,7 +22,7 @@ type env struct {
 	Go, Python, TempDir string
 }
 
-var errNoPython = errors.New("python3 not found on PATH")
+var errNoPython = errors.New("python3 not found on PATH: python blocks cannot be checked (CI must install python3)")
 
 // check is one named check over the whole course.
 type check struct {
@@ -97,9 +103,9 @@ func TestContent(t *testing.T) {
 			t.Parallel()
 			e := e
 			e.TempDir = t.TempDir()
-			ps, err := c.run(context.Background(), e, pages, blocks)
+			ps, err := c.run(t.Context(), e, pages, blocks)
 			if errors.Is(err, errNoPython) && !inCI() {
-				t.Skip("python3 is not installed, so python blocks are not checked here (CI installs it and checks them)")
+				t.Skip("python3 is not installed, so python blocks are not checked here (with CI set this fails instead)")
 			}
 			if err != nil {
 				t.Fatal(err)
@@ -111,4 +117,105 @@ func TestContent(t *testing.T) {
 	}
 }
 
-var _ fs.FS
+// TestChecksCatchProblems runs every check over the sites in
+// testdata/*.txtar and compares the problems with the archive's want section,
+// so a check that stops finding anything fails here (see testdata/README.md).
+func TestChecksCatchProblems(t *testing.T) {
+	paths, err := filepath.Glob("testdata/*.txtar")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	e := tools(t)
+	for _, p := range paths {
+		t.Run(strings.TrimSuffix(filepath.Base(p), ".txtar"), func(t *testing.T) {
+			t.Parallel()
+			ar, err := txtar.ParseFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fsys := fstest.MapFS{}
+			var want []wantLine
+			for _, f := range ar.Files {
+				if f.Name == "want" {
+					want = parseWant(t, f.Data)
+					continue
+				}
+				fsys[f.Name] = &fstest.MapFile{Data: f.Data}
+			}
+			pages, err := Load(fsys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			blocks := Blocks(pages)
+			e := e
+			e.TempDir = t.TempDir()
+			var got []Problem
+			for _, c := range checks {
+				ps, err := c.run(t.Context(), e, pages, blocks)
+				if errors.Is(err, errNoPython) && !inCI() {
+					t.Logf("python3 is not installed: python blocks not checked, their expected problems ignored")
+					want = slices.DeleteFunc(want, func(w wantLine) bool { return strings.Contains(w.msg, "py_compile:") })
+					continue
+				}
+				if err != nil {
+					t.Fatalf("%s: %v", c.name, err)
+				}
+				got = append(got, ps...)
+			}
+			Sort(got)
+			matched := make([]bool, len(want))
+			var extra []Problem
+			for _, g := range got {
+				ok := false
+				for i, w := range want {
+					if w.matches(g) {
+						matched[i], ok = true, true
+					}
+				}
+				if !ok {
+					extra = append(extra, g)
+				}
+			}
+			for i, w := range want {
+				if !matched[i] {
+					t.Errorf("not found: %s", w.raw)
+				}
+			}
+			if len(extra) > 0 {
+				t.Errorf("%d unexpected problems:%s", len(extra), report(extra))
+			}
+			if t.Failed() {
+				t.Logf("all problems found:%s", report(got))
+			}
+		})
+	}
+}
+
+// wantLine is "content/a.md:12: go block: part of the message"; the line
+// number may be left out for problems about a whole file.
+type wantLine struct {
+	raw, file, what, msg string
+	line                 int
+}
+
+var wantRE = regexp.MustCompile(`^(\S+?\.md)(?::(\d+))?: ([a-z]+(?: block)?): (.*)$`)
+
+func parseWant(t *testing.T, data []byte) []wantLine {
+	var ws []wantLine
+	for _, l := range strings.Split(string(data), "\n") {
+		if strings.TrimSpace(l) == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		m := wantRE.FindStringSubmatch(l)
+		if m == nil {
+			t.Fatalf("want: cannot read %q: want path.md:LINE: what: message", l)
+		}
+		line, _ := strconv.Atoi(m[2])
+		ws = append(ws, wantLine{raw: l, file: m[1], line: line, what: m[3], msg: m[4]})
+	}
+	return ws
+}
+
+func (w wantLine) matches(p Problem) bool {
+	return p.File == w.file && p.Line == w.line && p.What == w.what && strings.Contains(p.Msg, w.msg)
+}

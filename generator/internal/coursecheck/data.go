@@ -30,7 +30,7 @@ func CheckSQL(blocks []Block) []Problem {
 		}
 		src := string(b.Code)
 		if strings.TrimSpace(src) == "" {
-			ps = append(ps, b.problem(b.Line, "empty block"))
+			ps = append(ps, b.problem("empty block"))
 			continue
 		}
 		if _, err := pgquery.Parse(src); err != nil {
@@ -38,12 +38,12 @@ func CheckSQL(blocks []Block) []Problem {
 			if pos := cursorPos(err); pos > 0 {
 				line = lineOf(b.Code, runeOffset(src, pos-1))
 			}
-			ps = append(ps, b.problem(b.FileLine(line), "PostgreSQL cannot parse it: line %d: %v", line, err))
+			ps = append(ps, b.problemAt(line, "PostgreSQL cannot parse it: %v", err))
 			continue
 		}
 		if off, ok := lastToken(src); ok && src[off] != ';' {
 			line := lineOf(b.Code, off)
-			ps = append(ps, b.problem(b.FileLine(line), "line %d: the last statement does not end with \";\"", line))
+			ps = append(ps, b.problemAt(line, "the last statement does not end with \";\""))
 		}
 	}
 	return ps
@@ -155,7 +155,7 @@ func CheckPython(ctx context.Context, python, tmp string, blocks []Block) ([]Pro
 		if line == 0 {
 			line = 1
 		}
-		ps = append(ps, b.problem(b.FileLine(line), "py_compile: line %d: %s", line, f[2]))
+		ps = append(ps, b.problemAt(line, "py_compile: %s", f[2]))
 	}
 	return ps, nil
 }
@@ -180,7 +180,7 @@ func CheckJSON(blocks []Block) []Problem {
 		if strings.TrimSpace(string(b.Code)) == "" {
 			err = errors.New("empty block")
 		}
-		ps = append(ps, b.problem(b.FileLine(line), "invalid JSON: line %d: %v", line, err))
+		ps = append(ps, b.problemAt(line, "invalid JSON: %v", err))
 	}
 	return ps
 }
@@ -208,7 +208,7 @@ func CheckYAML(blocks []Block) []Problem {
 						line = tk.Position.Line
 					}
 				}
-				ps = append(ps, b.problem(b.FileLine(line), "invalid YAML: line %d: %s", line, firstLine(msg)))
+				ps = append(ps, b.problemAt(line, "invalid YAML: %s", firstLine(msg)))
 				break
 			}
 		}

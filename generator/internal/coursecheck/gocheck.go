@@ -24,17 +24,17 @@ func CheckOptions(blocks []Block) []Problem {
 	var ps []Problem
 	for _, b := range blocks {
 		if b.Lang == "" {
-			ps = append(ps, b.problem(b.Line, "no language after the fence: write ```go, ```sql, ```text, …"))
+			ps = append(ps, b.problem("no language after the fence: write ```go, ```sql, ```text, …"))
 			continue
 		}
 		switch b.Check {
 		case "", "parse", "skip":
 		case "compile":
 			if b.Kind() != "go" {
-				ps = append(ps, b.problem(b.Line, "check=compile is for Go programs only"))
+				ps = append(ps, b.problem("check=compile is for Go programs only"))
 			}
 		default:
-			ps = append(ps, b.problem(b.Line, "check=%s: want check=compile, check=parse or check=skip", b.Check))
+			ps = append(ps, b.problem("check=%s: want check=compile, check=parse or check=skip", b.Check))
 		}
 	}
 	return ps
@@ -51,7 +51,7 @@ func CheckGoParse(blocks []Block) []Problem {
 			continue
 		}
 		if line, msg := parseGo(b.Code); msg != "" {
-			ps = append(ps, b.problem(b.FileLine(line), "does not parse as a Go file, declarations or statements (mark it {check=skip} and say why in the prose if it is not meant to): %s", msg))
+			ps = append(ps, b.problemAt(line, "does not parse as a Go file, declarations or statements: %s (if it is not meant to, mark it {check=skip} and say why in the prose)", msg))
 		}
 	}
 	return ps
@@ -87,7 +87,7 @@ func parseGo(code []byte) (line int, msg string) {
 		}
 	}
 	line = min(best.Pos.Line, max(1, strings.Count(src, "\n")))
-	return line, fmt.Sprintf("line %d:%d: %s", best.Pos.Line, max(best.Pos.Column, 1), best.Msg)
+	return line, fmt.Sprintf("column %d: %s", max(best.Pos.Column, 1), best.Msg)
 }
 
 func startsWithPackage(src string) bool {
@@ -103,6 +103,8 @@ func startsWithPackage(src string) bool {
 func CheckGoCompile(ctx context.Context, goCmd, tmp string, blocks []Block) ([]Problem, error) {
 	var ps []Problem
 	var progs []Block
+	var files []*ast.File
+	var fsets []*token.FileSet
 	for _, b := range blocks {
 		if b.Kind() != "go" || b.Check != "compile" {
 			continue
@@ -116,15 +118,41 @@ func CheckGoCompile(ctx context.Context, goCmd, tmp string, blocks []Block) ([]P
 				line = list[0].Pos.Line
 				err = errors.New(list[0].Msg)
 			}
-			ps = append(ps, b.problem(b.FileLine(line), "check=compile: does not parse: line %d: %v", line, err))
+			ps = append(ps, b.problemAt(line, "check=compile: does not parse: %v", err))
 			continue
 		}
 		if f.Name.Name != "main" || !hasMain(f) {
-			ps = append(ps, b.problem(b.Line, "check=compile needs a whole program: package main with func main (or use check=parse)"))
+			ps = append(ps, b.problem("check=compile needs a whole program: package main with func main (or use check=parse)"))
 			continue
 		}
 		progs = append(progs, b)
+		files = append(files, f)
+		fsets = append(fsets, fset)
 	}
+	if len(progs) == 0 {
+		return ps, nil
+	}
+	// An import from outside the standard library makes the go command
+	// refuse to load every package, so such blocks are reported here.
+	std, err := stdPackages(ctx, goCmd)
+	if err != nil {
+		return ps, err
+	}
+	kept := progs[:0]
+	for i, b := range progs {
+		ok := true
+		for _, imp := range files[i].Imports {
+			p, _ := strconv.Unquote(imp.Path.Value)
+			if !std[p] {
+				ok = false
+				ps = append(ps, b.problemAt(fsets[i].Position(imp.Pos()).Line, "imports %q: a check=compile program may use only the standard library", p))
+			}
+		}
+		if ok {
+			kept = append(kept, b)
+		}
+	}
+	progs = kept
 	if len(progs) == 0 {
 		return ps, nil
 	}
@@ -148,42 +176,92 @@ func CheckGoCompile(ctx context.Context, goCmd, tmp string, blocks []Block) ([]P
 			return ps, err
 		}
 	}
-	cmd := exec.CommandContext(ctx, goCmd, "vet", "./...")
-	cmd.Dir = mod
-	// Only the standard library may be used: no network, no workspace, no
-	// flags from the caller's environment, no toolchain switch.
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=", "GOPROXY=off", "GOTOOLCHAIN=local", "GO111MODULE=on")
-	out, err := cmd.CombinedOutput()
-	if err == nil {
-		return ps, nil
-	}
-	if ctx.Err() != nil {
-		return ps, ctx.Err()
-	}
-	found := false
-	for _, l := range strings.Split(string(out), "\n") {
-		m := vetLineRE.FindStringSubmatch(l)
-		if m == nil {
-			continue
+	// One go vet for all: type errors (only the first of each package,
+	// marked "vet: ") and the analyzers' findings. Packages with a type error
+	// then go to one go build, which lists all their compile errors; it does
+	// not link them, as they do not compile.
+	seen := map[string]bool{}
+	broken := map[int]bool{}
+	run := func(args ...string) error {
+		cmd := exec.CommandContext(ctx, goCmd, args...)
+		cmd.Dir = mod
+		cmd.Env = goEnv()
+		out, err := cmd.CombinedOutput()
+		if err == nil {
+			return nil
 		}
-		i, _ := strconv.Atoi(m[1])
-		line, _ := strconv.Atoi(m[2])
-		if i >= len(progs) {
-			continue
+		if ctx.Err() != nil {
+			return ctx.Err()
 		}
-		found = true
-		b := progs[i]
-		ps = append(ps, b.problem(b.FileLine(line), "go vet: line %d:%s: %s", line, m[3], strings.TrimSpace(m[4])))
+		found := false
+		for _, l := range strings.Split(string(out), "\n") {
+			m := goErrorRE.FindStringSubmatch(l)
+			if m == nil {
+				continue
+			}
+			i, _ := strconv.Atoi(m[1])
+			line, _ := strconv.Atoi(m[2])
+			if i >= len(progs) {
+				continue
+			}
+			found = true
+			if strings.HasPrefix(l, "vet: ") {
+				broken[i] = true
+			}
+			msg := strings.TrimSpace(m[4])
+			if key := m[1] + ":" + m[2] + ":" + msg; !seen[key] {
+				seen[key] = true
+				ps = append(ps, progs[i].problemAt(line, "go %s: %s", args[0], msg))
+			}
+		}
+		if !found {
+			return fmt.Errorf("go %s failed without naming a block (%v):\n%s", args[0], err, out)
+		}
+		return nil
 	}
-	if !found {
-		return ps, fmt.Errorf("go vet failed without naming a block (%v):\n%s", err, out)
+	if err := run("vet", "./..."); err != nil {
+		return ps, err
+	}
+	if len(broken) > 0 {
+		args := []string{"build", "-o", filepath.Join(tmp, "gobin") + string(filepath.Separator)}
+		for i := range progs {
+			if broken[i] {
+				args = append(args, fmt.Sprintf("./b%03d", i))
+			}
+		}
+		if err := run(args...); err != nil {
+			return ps, err
+		}
 	}
 	return ps, nil
 }
 
-// vetLineRE finds "b003/main.go:12:5: msg" in go vet's output, whatever the
-// path in front (./, vet: …).
-var vetLineRE = regexp.MustCompile(`\bb(\d{3,})[/\\]main\.go:(\d+)(:\d+)?: (.*)$`)
+// goErrorRE finds "b003/main.go:12:5: msg" in the go command's output,
+// whatever comes in front (./, vet: …).
+var goErrorRE = regexp.MustCompile(`\bb(\d{3,})[/\\]main\.go:(\d+)(:\d+)?: (.*)$`)
+
+// goEnv is the environment of the go commands run on the blocks: only the
+// standard library may be used, so no network, no workspace, no flags from
+// the caller's environment, no toolchain switch.
+func goEnv() []string {
+	return append(os.Environ(), "GOWORK=off", "GOFLAGS=", "GOPROXY=off", "GOTOOLCHAIN=local", "GO111MODULE=on")
+}
+
+// stdPackages lists the standard library's import paths.
+func stdPackages(ctx context.Context, goCmd string) (map[string]bool, error) {
+	cmd := exec.CommandContext(ctx, goCmd, "list", "std")
+	cmd.Env = goEnv()
+	cmd.Dir = os.TempDir()
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go list std: %v", err)
+	}
+	std := map[string]bool{}
+	for _, p := range strings.Fields(string(out)) {
+		std[p] = true
+	}
+	return std, nil
+}
 
 func hasMain(f *ast.File) bool {
 	for _, d := range f.Decls {

@@ -35,15 +35,15 @@ func checkHTTPBlock(b Block) []Problem {
 	text = strings.TrimSuffix(text, "\n")
 	lines := strings.Split(text, "\n")
 	if strings.TrimSpace(text) == "" {
-		return []Problem{b.problem(b.Line, "empty block")}
+		return []Problem{b.problem("empty block")}
 	}
 	start := lines[0]
 	isResponse := strings.HasPrefix(start, "HTTP/")
 	switch {
 	case isResponse && !statusLineRE.MatchString(start):
-		return []Problem{b.problem(b.FileLine(1), "line 1: %q is not a status line like \"HTTP/1.1 200 OK\"", start)}
+		return []Problem{b.problemAt(1, "%q is not a status line like \"HTTP/1.1 200 OK\"", start)}
 	case !isResponse && !requestLineRE.MatchString(start):
-		return []Problem{b.problem(b.FileLine(1), "line 1: %q is neither a request line like \"GET /orders/42 HTTP/1.1\" nor a status line like \"HTTP/1.1 200 OK\"", start)}
+		return []Problem{b.problemAt(1, "%q is neither a request line like \"GET /orders/42 HTTP/1.1\" nor a status line like \"HTTP/1.1 200 OK\"", start)}
 	}
 
 	// Header lines, up to the first blank line.
@@ -58,11 +58,11 @@ func checkHTTPBlock(b Block) []Problem {
 		}
 		switch {
 		case strings.TrimSpace(l) == "":
-			ps = append(ps, b.problem(b.FileLine(i+1), "line %d: a blank line that holds spaces: the header section ends only at an empty line", i+1))
+			ps = append(ps, b.problemAt(i+1, "a blank line that holds spaces: the header section ends only at an empty line"))
 		case l[0] == ' ' || l[0] == '\t':
-			ps = append(ps, b.problem(b.FileLine(i+1), "line %d: header line starts with white space (obsolete line folding): write each header on one line", i+1))
+			ps = append(ps, b.problemAt(i+1, "header line starts with white space (obsolete line folding): write each header on one line"))
 		case !headerLineRE.MatchString(l):
-			ps = append(ps, b.problem(b.FileLine(i+1), "line %d: %q is not a header line `Name: value` (a blank line must come between the headers and the body)", i+1, l))
+			ps = append(ps, b.problemAt(i+1, "%q is not a header line `Name: value` (a blank line must come between the headers and the body)", l))
 		default:
 			name, value, _ := strings.Cut(l, ":")
 			if strings.EqualFold(name, "Content-Length") {
@@ -80,7 +80,7 @@ func checkHTTPBlock(b Block) []Problem {
 	for i, l := range body {
 		if requestLineRE.MatchString(l) || statusLineRE.MatchString(l) {
 			n := end + 2 + i
-			return []Problem{b.problem(b.FileLine(n), "line %d: a second message starts here: put each request and each response in its own ```http block", n)}
+			return []Problem{b.problemAt(n, "a second message starts here: put each request and each response in its own ```http block")}
 		}
 	}
 
@@ -88,20 +88,23 @@ func checkHTTPBlock(b Block) []Problem {
 	// (LF) or as sent (CRLF).
 	lfBody := strings.Join(body, "\n")
 	crlfBody := strings.Join(body, "\r\n")
-	wire := crlfBody
+	// Without Content-Length, end the last line too and add the empty line a
+	// chunked body ends with, which writers leave out of a code block.
+	wire := crlfBody + "\r\n\r\n"
 	if contentLength != "" {
 		n, err := strconv.Atoi(contentLength)
 		switch {
 		case err != nil || n < 0:
-			return []Problem{b.problem(b.Line, "Content-Length %q is not a number of bytes", contentLength)}
+			return []Problem{b.problem("Content-Length %q is not a number of bytes", contentLength)}
 		case n == len(lfBody):
 			wire = lfBody
 		case n == len(crlfBody):
+			wire = crlfBody
 		default:
 			if len(lfBody) == len(crlfBody) {
-				return []Problem{b.problem(b.Line, "Content-Length is %d but the body has %d bytes", n, len(lfBody))}
+				return []Problem{b.problem("Content-Length is %d but the body has %d bytes", n, len(lfBody))}
 			}
-			return []Problem{b.problem(b.Line, "Content-Length is %d but the body has %d bytes (%d with CRLF line ends)", n, len(lfBody), len(crlfBody))}
+			return []Problem{b.problem("Content-Length is %d but the body has %d bytes (%d with CRLF line ends)", n, len(lfBody), len(crlfBody))}
 		}
 	}
 
@@ -114,18 +117,18 @@ func checkHTTPBlock(b Block) []Problem {
 	if isResponse {
 		resp, err := http.ReadResponse(r, nil)
 		if err != nil {
-			return []Problem{b.problem(b.Line, "net/http cannot read this response: %v", err)}
+			return []Problem{b.problem("net/http cannot read this response: %v", err)}
 		}
 		bodyReader = resp.Body
 	} else {
 		req, err := http.ReadRequest(r)
 		if err != nil {
-			return []Problem{b.problem(b.Line, "net/http cannot read this request: %v", err)}
+			return []Problem{b.problem("net/http cannot read this request: %v", err)}
 		}
 		bodyReader = req.Body
 	}
 	if _, err := io.ReadAll(bodyReader); err != nil {
-		return []Problem{b.problem(b.Line, "net/http cannot read the body: %v", err)}
+		return []Problem{b.problem("net/http cannot read the body: %v", err)}
 	}
 	return nil
 }

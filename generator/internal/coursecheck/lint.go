@@ -132,7 +132,7 @@ func (l *linter) titleAndDescription() {
 		l.at(l.key("description"), "front matter: description has %d characters (at most %d)", n, MaxDescription)
 	}
 	if n := len(m.Objectives); n < MinObjectives || n > MaxObjectives {
-		l.at(l.key("objectives"), "front matter: %d objectives (want %d–%d)", n, MinObjectives, MaxObjectives)
+		l.at(l.key("objectives"), "front matter: objectives: %d given, want %d–%d", n, MinObjectives, MaxObjectives)
 	}
 }
 
@@ -162,7 +162,7 @@ func lintLesson(pg *Page, lessons map[string]*Page) []Problem {
 	if _, ok := m.Pos["tags"]; !ok {
 		l.at(1, "front matter: tags are missing")
 	} else if len(tags) < 2 || len(tags) > 5 {
-		l.at(l.key("tags"), "front matter: %d tags (want 2–5)", len(tags))
+		l.at(l.key("tags"), "front matter: tags: %d given, want 2–5", len(tags))
 	}
 	for _, t := range tags {
 		if !tagRE.MatchString(t.Value) {
@@ -188,7 +188,7 @@ func (l *linter) vocabulary(key string, allowed []string, lo, hi int) {
 		return
 	}
 	if len(vals) < lo || len(vals) > hi {
-		l.at(l.key(key), "front matter: %d %s (want %d–%d)", len(vals), key, lo, hi)
+		l.at(l.key(key), "front matter: %s: %d given, want %d–%d", key, len(vals), lo, hi)
 	}
 	for _, v := range vals {
 		if !slices.Contains(allowed, v.Value) {
@@ -263,7 +263,7 @@ func (l *linter) body() {
 		}
 	}
 	if words < MinWords || words > MaxWords {
-		l.at(pg.BodyLine, "%d words of prose outside code and quiz blocks (want %d–%d)", words, MinWords, MaxWords)
+		l.at(pg.BodyLine, "%d words of prose outside code and quiz blocks, want %d–%d", words, MinWords, MaxWords)
 	}
 
 	if exercise == nil {
@@ -393,11 +393,11 @@ func (l *linter) quiz(f *ast.FencedCodeBlock) {
 		blank = false
 	}
 	if n := len(qs); n < MinQuestions || n > MaxQuestions {
-		l.at(fence, "quiz: %d questions (want %d–%d)", n, MinQuestions, MaxQuestions)
+		l.at(fence, "quiz: %d questions, want %d–%d", n, MinQuestions, MaxQuestions)
 	}
 	for _, q := range qs {
 		if q.options < 2 {
-			l.at(q.line, "quiz: %d options (want at least 2)", q.options)
+			l.at(q.line, "quiz: %d option(s), want at least 2", q.options)
 		}
 		if q.correct == 0 {
 			l.at(q.line, "quiz: no option is marked correct with `- [x]`")

@@ -164,18 +164,22 @@ func (b Block) Kind() string {
 	}
 }
 
-// FileLine is the file line of the block's n-th content line (1-based).
-func (b Block) FileLine(n int) int {
-	n = min(max(n, 1), max(bytes.Count(b.Code, []byte("\n")), 1))
-	return b.Line + n
-}
-
-func (b Block) problem(line int, format string, args ...any) Problem {
+// problem is about the whole block; its Line is the fence's file line.
+func (b Block) problem(format string, args ...any) Problem {
 	what := b.Kind()
 	if what == "" {
 		what = "code"
 	}
-	return Problem{File: b.Page.Path, Line: line, What: what + " block", Msg: fmt.Sprintf(format, args...)}
+	return Problem{File: b.Page.Path, Line: b.Line, What: what + " block", Msg: fmt.Sprintf(format, args...)}
+}
+
+// problemAt is about the block's line rel (1-based), named in the message
+// both ways so it can be found from the block and in the file.
+func (b Block) problemAt(rel int, format string, args ...any) Problem {
+	rel = max(rel, 1)
+	p := b.problem(format, args...)
+	p.Msg = fmt.Sprintf("line %d (file line %d): %s", rel, b.Line+rel, p.Msg)
+	return p
 }
 
 // Blocks returns every fenced code block of the pages, nested ones included,
