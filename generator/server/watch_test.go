@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -230,5 +231,29 @@ func TestWatcherBurst(t *testing.T) {
 	}
 	if n < 500 && !slices.Contains(got, "*") {
 		t.Errorf("a 500-file burst reported %d files", n)
+	}
+}
+
+// TestPollingFallback: when the OS refuses more watches, changes are found
+// by scanning.
+func TestPollingFallback(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{"site.yaml": "title: P\n", "content/01-m/01-a.md": "a"})
+	b := newBatcher(10*time.Millisecond, 100*time.Millisecond)
+	w := &watcher{root: root, b: b, logf: t.Logf, dirs: map[string]bool{}, done: make(chan struct{})}
+	w.startPolling(nil)
+	t.Cleanup(func() { w.close(); b.close() })
+	time.Sleep(50 * time.Millisecond)
+	writeFiles(t, root, map[string]string{"content/01-m/02-b.md": "b", "content/01-m/.02-b.md.swp": "swap"})
+	select {
+	case got := <-b.out:
+		if !slices.Equal(got, []string{"content/01-m/02-b.md"}) {
+			t.Errorf("polling found %v", got)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("polling saw nothing")
+	}
+	if !isLimit(fmt.Errorf("add: %w", syscall.ENOSPC)) {
+		t.Error("ENOSPC is the watch limit")
 	}
 }
