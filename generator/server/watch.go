@@ -260,13 +260,12 @@ const pollEvery = 300 * time.Millisecond
 type stamp struct {
 	size int64
 	mod  time.Time
-	dir  bool
 }
 
 func (w *watcher) snapshot() map[string]stamp {
 	out := map[string]stamp{}
 	if st, err := os.Stat(filepath.Join(w.root, config.FileName)); err == nil {
-		out[config.FileName] = stamp{st.Size(), st.ModTime(), false}
+		out[config.FileName] = stamp{st.Size(), st.ModTime()}
 	}
 	for _, d := range watchedDirs {
 		_ = filepath.WalkDir(filepath.Join(w.root, d), func(p string, de fs.DirEntry, err error) error {
@@ -280,8 +279,11 @@ func (w *watcher) snapshot() map[string]stamp {
 				}
 				return nil
 			}
+			if de.IsDir() {
+				return nil // files added or removed are reported themselves
+			}
 			if info, err := de.Info(); err == nil {
-				out[rel] = stamp{info.Size(), info.ModTime(), de.IsDir()}
+				out[rel] = stamp{info.Size(), info.ModTime()}
 			}
 			return nil
 		})
