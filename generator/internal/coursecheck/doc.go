@@ -10,9 +10,11 @@
 // callouts such as [!SOLUTION]) are checked by the language of their info
 // string; `{check=skip}` turns the check off for one block:
 //
-//   - go with {check=compile}: package main with func main, written to its own
-//     package of one temporary module; a single `go vet ./...` checks them all
-//     (type errors, unused imports and variables, vet's analyzers).
+//   - go with {check=compile}: package main with func main, importing only the
+//     standard library, written to its own package of one temporary module; a
+//     single `go vet ./...` checks them all (type errors, unused imports and
+//     variables, vet's analyzers), then one `go build` lists every compile
+//     error of the packages vet found broken (vet names only the first).
 //   - other go: parses with go/parser as a file, else as declarations, else as
 //     statements inside a function.
 //   - sql: parses with the PostgreSQL grammar itself, and the last statement
@@ -59,5 +61,8 @@
 //
 // Both real candidates are equally accurate and cost about a minute once per
 // cold build cache (only this package imports them, STYLE §8); go-pgquery wins
-// on needing nothing but Go.
+// on needing nothing but Go. This whole test package, built from a cache that
+// holds only the standard library, took 110 s wall (94 s CPU) to build and run
+// on the 2-core machine while other work ran; with a warm cache the tests run
+// in 3–5 s, most of it go vet and the WebAssembly compilation.
 package coursecheck
