@@ -152,24 +152,12 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	noMinify := fs.Bool("no-minify", false, "write readable, unminified output")
 	quiet := fs.Bool("quiet", false, "print errors only")
 	asJSON := fs.Bool("json", false, "print one JSON summary object on stdout")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "lectern build: unexpected argument %q (flags come before nothing else)\n", fs.Arg(0))
-		return exitUsage
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
 	}
 	start := time.Now()
-	root, err := filepath.Abs(*source)
-	if err != nil {
-		fmt.Fprintf(stderr, "lectern build: %v\n", err)
-		return exitUsage
-	}
-	if st, err := os.Stat(root); err != nil || !st.IsDir() {
-		fmt.Fprintf(stderr, "lectern build: --source %s is not a folder\n", *source)
+	root, ok := siteRoot("build", *source, stderr)
+	if !ok {
 		return exitUsage
 	}
 	site := os.DirFS(root)
@@ -240,6 +228,35 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	}
 	summary(stdout, stderr, res, start, dir.Dest(), *quiet, *asJSON, true)
 	return exitOK
+}
+
+// parseFlags parses a subcommand's flags; !ok means return code now (0 after -h).
+func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (code int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK, false
+		}
+		return exitUsage, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "lectern %s: unexpected argument %q (everything is a flag)\n", fs.Name(), fs.Arg(0))
+		return exitUsage, false
+	}
+	return 0, true
+}
+
+// siteRoot makes --source absolute and checks that it is a folder.
+func siteRoot(cmd, source string, stderr io.Writer) (string, bool) {
+	root, err := filepath.Abs(source)
+	if err != nil {
+		fmt.Fprintf(stderr, "lectern %s: %v\n", cmd, err)
+		return "", false
+	}
+	if st, err := os.Stat(root); err != nil || !st.IsDir() {
+		fmt.Fprintf(stderr, "lectern %s: --source %s is not a folder\n", cmd, source)
+		return "", false
+	}
+	return root, true
 }
 
 // printDiags prints one diagnostic per line, sorted.

@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"syscall"
@@ -31,25 +30,13 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	port := fs.Int("port", defaultPort, "port to listen on (the default tries the next few when busy)")
 	open := fs.Bool("open", false, "open the site in the browser")
 	noDrafts := fs.Bool("no-drafts", false, "leave drafts out, as `build` does")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "lectern serve: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
 	}
 	portSet := false
 	fs.Visit(func(f *flag.Flag) { portSet = portSet || f.Name == "port" })
-	root, err := filepath.Abs(*source)
-	if err != nil {
-		fmt.Fprintf(stderr, "lectern serve: %v\n", err)
-		return exitUsage
-	}
-	if st, err := os.Stat(root); err != nil || !st.IsDir() {
-		fmt.Fprintf(stderr, "lectern serve: --source %s is not a folder\n", *source)
+	root, ok := siteRoot("serve", *source, stderr)
+	if !ok {
 		return exitUsage
 	}
 	ip := net.ParseIP(*bind)
