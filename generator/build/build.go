@@ -545,7 +545,6 @@ func (b *builder) execute(buf *bytes.Buffer, layout string, v *render.Page, docS
 	if !ok {
 		return nil
 	}
-	data = bytes.Clone(data)
 	if !b.oneShot {
 		b.mu.Lock()
 		b.m.pages[out] = &pageEntry{key: key, data: data}
@@ -569,7 +568,6 @@ func (b *builder) write(out string, data []byte) error {
 	if !ok {
 		return nil
 	}
-	m = bytes.Clone(m)
 	if !b.oneShot {
 		b.mu.Lock()
 		b.m.mins[out] = &minEntry{sum: sum, data: m}
@@ -578,14 +576,19 @@ func (b *builder) write(out string, data []byte) error {
 	return b.sinkWrite(out, m)
 }
 
+// minify returns bytes the caller owns (sinks keep them; data may be a
+// reused buffer): minified, or a copy when minification is off.
 func (b *builder) minify(out string, data []byte) ([]byte, bool) {
 	if b.min == nil {
-		return data, true
+		return bytes.Clone(data), true
 	}
 	m, err := b.min.Minify(out, data)
 	if err != nil {
 		b.fail(diag.Errorf(diag.Pos{File: out}, "minify: %v", err))
 		return nil, false
+	}
+	if len(m) > 0 && len(data) > 0 && &m[0] == &data[0] {
+		m = bytes.Clone(m) // passed through unminified
 	}
 	return m, true
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -931,33 +932,9 @@ func (b *builder) clashes() {
 			}
 		}
 	}
-	if len(dropPage) > 0 {
-		kept := b.c.All[:0]
-		for _, p := range b.c.All {
-			if !dropPage[p] {
-				kept = append(kept, p)
-			}
-		}
-		b.c.All = kept
-	}
-	if len(dropAlias) > 0 {
-		kept := b.c.Aliases[:0]
-		for _, a := range b.c.Aliases {
-			if !dropAlias[a.Path] {
-				kept = append(kept, a)
-			}
-		}
-		b.c.Aliases = kept
-	}
-	if len(dropFile) > 0 {
-		kept := b.c.Resources[:0]
-		for _, r := range b.c.Resources {
-			if !dropFile[r.Src] {
-				kept = append(kept, r)
-			}
-		}
-		b.c.Resources = kept
-	}
+	b.c.All = slices.DeleteFunc(b.c.All, func(p *Page) bool { return dropPage[p] })
+	b.c.Aliases = slices.DeleteFunc(b.c.Aliases, func(a Alias) bool { return dropAlias[a.Path] })
+	b.c.Resources = slices.DeleteFunc(b.c.Resources, func(r Resource) bool { return dropFile[r.Src] })
 }
 
 // reserved explains why a URL path belongs to lectern, or returns "".

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -307,5 +308,27 @@ func TestInject(t *testing.T) {
 	got = string(inject([]byte("<body><code>&lt;/body></code><pre></body></pre></body>"), 1))
 	if i := strings.Index(got, "<script>"); i != strings.LastIndex(got, "</body>")-len(reloadScript)+len("__VERSION__")-1 && !strings.HasSuffix(got, "</script></body>") {
 		t.Errorf("%s", got)
+	}
+}
+
+// TestListenTriesNextPorts: a busy default port moves on to the next one; an
+// explicit port does not.
+func TestListenTriesNextPorts(t *testing.T) {
+	busy, err := ListenAddr("127.0.0.1", 0, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	port := busy.Addr().(*net.TCPAddr).Port
+	l, err := ListenAddr("127.0.0.1", port, true)
+	if err != nil {
+		t.Fatalf("no free port after %d: %v", port, err)
+	}
+	defer l.Close()
+	if got := l.Addr().(*net.TCPAddr).Port; got <= port || got > port+9 {
+		t.Errorf("got port %d after busy %d", got, port)
+	}
+	if _, err := ListenAddr("127.0.0.1", port, false); err == nil {
+		t.Error("an explicit busy port must be an error")
 	}
 }
