@@ -56,6 +56,7 @@ func (s *idSet) unique(base string) string {
 // valid.
 func (st *state) headings(root ast.Node, hs []*ast.Heading) {
 	ids := &idSet{taken: map[string]bool{}, next: map[string]int{}}
+	st.ids = ids // quizzes take theirs next (quizIDs)
 	for _, id := range footnoteIDs(root) {
 		ids.taken[id] = true
 	}
@@ -99,6 +100,9 @@ func (st *state) collectIDs(root ast.Node) {
 	walk(root, func(n ast.Node) {
 		if id, ok := footnoteID(n); ok {
 			st.doc.IDs = append(st.doc.IDs, id)
+		}
+		if q, ok := n.(*quiz); ok {
+			st.doc.IDs = append(st.doc.IDs, q.allIDs()...)
 		}
 		if v, ok := n.AttributeString("id"); ok {
 			if id := attrString(v); id != "" {

@@ -13,8 +13,9 @@
 // autolinks), footnotes, definition lists, an optional typographer,
 // {#id .class} attributes on headings, unique heading ids with self-links,
 // code blocks highlighted by chroma into CSS classes (with title=, hl_lines=
-// and linenos= options), and GitHub-style callouts (> [!NOTE]) plus lectern's
-// [!EXERCISE], [!HINT] and [!SOLUTION].
+// and linenos= options), GitHub-style callouts (> [!NOTE]) plus lectern's
+// [!EXERCISE], [!HINT] and [!SOLUTION], and quizzes in ```quiz blocks
+// (see quiz.go).
 //
 // A [Converter] is built once per build with [New] and is safe for concurrent
 // use; all per-page state lives in the call to [Converter.Convert].
@@ -177,7 +178,7 @@ func (c *Converter) Convert(body []byte, r Resolver) (doc *Doc) {
 			*doc = Doc{Diags: []Diag{{Msg: fmt.Sprintf("internal error converting Markdown (please report it): %v", p)}}}
 		}
 	}()
-	st := &state{src: body, resolver: r, doc: doc, unsafe: c.opts.Unsafe}
+	st := &state{src: body, resolver: r, doc: doc, unsafe: c.opts.Unsafe, inline: c.inline}
 	pc := parser.NewContext()
 	pc.Set(stateKey, st)
 	root := c.md.Parser().Parse(text.NewReader(body), parser.WithContext(pc))

@@ -19,7 +19,7 @@ func TestExtensions(t *testing.T) {
 		notWant []string
 	}{
 		{name: "table", in: "| a | b |\n|---|--:|\n| 1 | 2 |\n",
-			want: []string{"<table>", "<th>a</th>", `<td style="text-align:right">2</td>`}},
+			want: []string{"<table tabindex=\"0\">", "<th>a</th>", `<td style="text-align:right">2</td>`}},
 		{name: "strikethrough", in: "~~gone~~\n", want: []string{"<del>gone</del>"}},
 		{name: "linkify", in: "see https://go.dev and www.example.org\n",
 			want: []string{`<a href="https://go.dev">https://go.dev</a>`, `<a href="http://www.example.org">www.example.org</a>`}},
@@ -231,8 +231,8 @@ func TestCodeBlocks(t *testing.T) {
 		{name: "unknown language is plain text", in: "~~~nosuchlang\nfunc x\n~~~\n",
 			want: []string{`<code class="language-nosuchlang" data-lang="nosuchlang"><span class="line"><span class="cl">func x` + "\n</span>"}},
 		{name: "no guessing", in: "~~~\n#!/bin/sh\necho hi\n~~~\n", notWant: []string{`class="c1"`, `class="ch"`, `class="nb"`}},
-		{name: "quiz is a plain block for now", in: "~~~quiz\n? Q\n- [x] A\n~~~\n",
-			want: []string{`<code class="language-quiz" data-lang="quiz"><span class="line"><span class="cl">? Q`}},
+		{name: "quiz is no code block", in: "~~~quiz\n? Q\n- [x] A\n~~~\n",
+			want: []string{`<form class="quiz"`}, notWant: []string{"<pre", "language-quiz"}},
 		{name: "indented", in: "    x := 1\n", want: []string{`<pre class="chroma" tabindex="0"><code><span class="line"><span class="cl">x := 1`}},
 		{name: "title", in: "~~~go {title=\"main.go\"}\nx\n~~~\n",
 			want: []string{"<figure class=\"code\"><figcaption>main.go</figcaption>\n<pre class=\"chroma\" tabindex=\"0\"><code class=\"language-go\"", "</code></pre>\n</figure>\n"}},
@@ -465,6 +465,7 @@ func TestConcurrentConvert(t *testing.T) {
 		"## A\n\n[x](../02-apis/01-rest.md#v) ![d](diagram.svg)\n\n| a |\n|---|\n| b |\n",
 		"x[^1] ~~y~~ www.go.dev\n\n[^1]: z\n\n- [x] t\n",
 		fence("~~~python {linenos=true}\ndef f(): pass\n~~~\n\n~~~rust\nfn main() {}\n~~~\n"),
+		fence("## Quiz 1\n\n~~~quiz\n? *Q* [x](intro.md#a)\n- [x] `a`\n- [ ] b\n> why\n~~~\n"),
 	}
 	want := make([]*Doc, len(srcs))
 	for i, s := range srcs {
@@ -553,6 +554,7 @@ func FuzzConvert(f *testing.F) {
 		"[a](b.md#c) ![](d.png) [e][f]\n\n[f]: g.md\n",
 		">\t[x](y.md)\n",
 		"- [x] a\n\nx[^1]\n\n[^1]: y\n",
+		fence("## Quiz 1\n\n~~~quiz\n? *Q* [a](y.md#b)\n- [ ] `x`\n- [x] y\n> z\n\n- [ ] w\n~~~\n"),
 	} {
 		f.Add(s)
 	}

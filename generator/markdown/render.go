@@ -22,6 +22,7 @@ func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(kindCallout, r.callout)
 	reg.Register(kindCalloutTitle, r.calloutTitle)
 	reg.Register(kindAnchor, r.anchor)
+	reg.Register(kindQuiz, r.quiz)
 	reg.Register(east.KindTaskCheckBox, r.taskCheckBox)
 }
 

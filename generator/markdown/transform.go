@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 
+	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
@@ -21,6 +22,9 @@ type state struct {
 	resolver Resolver
 	doc      *Doc
 	unsafe   bool
+	inline   goldmark.Markdown // quiz texts: inline syntax only
+	ids      *idSet            // the page's ids, once headings have theirs
+	quizzes  []*quiz           // in document order
 }
 
 func (st *state) errorf(off int, format string, args ...any) {
@@ -41,7 +45,8 @@ func (st *state) clamp(off int) int {
 }
 
 // transformer is the one goldmark AST transformer of lectern: callouts, code
-// block options, heading ids and anchors, link and image rewriting, ids.
+// block options, quizzes, heading ids and anchors, link and image rewriting,
+// ids.
 type transformer struct{}
 
 func (transformer) Transform(root *ast.Document, _ text.Reader, pc parser.Context) {
@@ -75,43 +80,62 @@ func (st *state) transform(root *ast.Document) {
 			headings = append(headings, n)
 		case *ast.FencedCodeBlock, *ast.CodeBlock:
 			codes = append(codes, n)
-		case *ast.Text:
-			// goldmark's Linkify parser splits "aaa     \n" into "aaa  "
-			// and an empty text holding the line break, and the spaces
-			// reach the output ("aaa  <br>"); CommonMark drops them.
-			if !n.IsRaw() && (n.HardLineBreak() || n.SoftLineBreak()) {
-				n.Segment = n.Segment.TrimRightSpace(st.src)
-				for t := n; t.Segment.IsEmpty(); {
-					prev, ok := t.PreviousSibling().(*ast.Text)
-					if !ok || prev.IsRaw() {
-						break
-					}
-					prev.Segment = prev.Segment.TrimRightSpace(st.src)
-					t = prev
-				}
-			}
-		case *ast.Link:
-			st.link(n, &n.Destination, false)
-		case *ast.Image:
-			st.image(n)
-		case *east.TaskCheckBox:
-			st.taskCheckBox(n)
-		case *ast.RawHTML:
-			isComment := n.Segments.Len() > 0 && bytes.HasPrefix(st.src[n.Segments.At(0).Start:], []byte("<!--"))
-			if !st.unsafe && !isComment {
-				st.rawHTMLWarning(n.Pos())
-			}
-		case *ast.HTMLBlock:
-			if !st.unsafe && n.HTMLBlockType != ast.HTMLBlockType2 {
-				st.rawHTMLWarning(n.Pos())
-			}
+		case *east.Table:
+			// Wide tables scroll sideways on phones; a keyboard user
+			// must be able to focus them to scroll (axe's
+			// scrollable-region-focusable), as with code blocks.
+			n.SetAttributeString("tabindex", []byte("0"))
+		default:
+			st.inlineNode(n)
 		}
 	})
 	for _, n := range codes {
+		if f, ok := n.(*ast.FencedCodeBlock); ok && string(f.Language(st.src)) == "quiz" {
+			st.quiz(f)
+			continue
+		}
 		st.codeBlock(n)
 	}
 	st.headings(root, headings)
+	st.quizIDs() // after headings: a heading keeps its id, a quiz steps around it
 	st.collectIDs(root)
+}
+
+// inlineNode rewrites links and images and reports dropped raw HTML; it is
+// also called on the inline trees of quizzes.
+func (st *state) inlineNode(n ast.Node) {
+	switch n := n.(type) {
+	case *ast.Text:
+		// goldmark's Linkify parser splits "aaa     \n" into "aaa  "
+		// and an empty text holding the line break, and the spaces
+		// reach the output ("aaa  <br>"); CommonMark drops them.
+		if !n.IsRaw() && (n.HardLineBreak() || n.SoftLineBreak()) {
+			n.Segment = n.Segment.TrimRightSpace(st.src)
+			for t := n; t.Segment.IsEmpty(); {
+				prev, ok := t.PreviousSibling().(*ast.Text)
+				if !ok || prev.IsRaw() {
+					break
+				}
+				prev.Segment = prev.Segment.TrimRightSpace(st.src)
+				t = prev
+			}
+		}
+	case *ast.Link:
+		st.link(n, &n.Destination, false)
+	case *ast.Image:
+		st.image(n)
+	case *east.TaskCheckBox:
+		st.taskCheckBox(n)
+	case *ast.RawHTML:
+		isComment := n.Segments.Len() > 0 && bytes.HasPrefix(st.src[n.Segments.At(0).Start:], []byte("<!--"))
+		if !st.unsafe && !isComment {
+			st.rawHTMLWarning(n.Pos())
+		}
+	case *ast.HTMLBlock:
+		if !st.unsafe && n.HTMLBlockType != ast.HTMLBlockType2 {
+			st.rawHTMLWarning(n.Pos())
+		}
+	}
 }
 
 // rawHTMLWarning tells authors why their HTML vanished. HTML comments are
