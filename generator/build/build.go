@@ -26,6 +26,7 @@ import (
 	"github.com/lectern/lectern/generator/markdown"
 	"github.com/lectern/lectern/generator/output"
 	"github.com/lectern/lectern/generator/render"
+	"github.com/lectern/lectern/generator/search"
 )
 
 // Options configure one build.
@@ -164,6 +165,7 @@ type builder struct {
 
 	mu       sync.Mutex
 	ids      map[string]map[string]bool // source path → ids on that page
+	bodies   map[*course.Page]bodyRef   // page bodies, for /print/ and the search index
 	refs     []pageRef
 	tmplErrs map[string]*tmplErr // layout error → pages it broke
 }
@@ -199,6 +201,13 @@ func (b *builder) reportTemplateErrors() {
 		}
 		b.fail(&diag.Error{Pos: te.err.Pos, Err: fmt.Errorf("%v (while rendering %s)", te.err.Err, what)})
 	}
+}
+
+// bodyRef is a lesson's converted body and its hash.
+type bodyRef struct {
+	html     template.HTML
+	sum      uint64
+	sections []search.Section
 }
 
 type pageRef struct {
@@ -388,6 +397,7 @@ func (b *builder) siteView() *render.Site {
 	}
 	for _, l := range c.Lessons {
 		s.Duration += l.Duration
+		s.HasMatrix = s.HasMatrix || len(l.Terms["roles"]) > 0 && len(l.Terms["skills"]) > 0
 	}
 	return s
 }
@@ -397,6 +407,7 @@ func (b *builder) siteView() *render.Site {
 func (b *builder) renderPages(ctx context.Context) error {
 	pages := b.c.All
 	b.ids = make(map[string]map[string]bool, len(pages))
+	b.bodies = make(map[*course.Page]bodyRef, len(b.c.Lessons))
 	jobs := make(chan *course.Page)
 	var wg sync.WaitGroup
 	var firstErr error
@@ -451,6 +462,7 @@ func (b *builder) renderPage(buf *bytes.Buffer, p *course.Page) error {
 			}
 		}
 		v.Content = e.html
+		v.HasQuiz = strings.Contains(string(e.html), "<form class=\"quiz\"")
 		for _, h := range doc.Headings {
 			if h.Level == 2 || h.Level == 3 {
 				v.TOC = append(v.TOC, render.Heading{Level: h.Level, ID: h.ID, Text: h.Text})
@@ -458,6 +470,7 @@ func (b *builder) renderPage(buf *bytes.Buffer, p *course.Page) error {
 		}
 		ids = e.ids
 		b.mu.Lock()
+		b.bodies[p] = bodyRef{html: e.html, sum: e.sum, sections: e.sections}
 		for _, r := range doc.Refs {
 			b.refs = append(b.refs, pageRef{page: p, ref: r})
 		}
@@ -492,7 +505,8 @@ func (b *builder) convert(p *course.Page) *docEntry {
 	for _, hd := range doc.Headings {
 		fmt.Fprintf(h, "|%d|%s|%s", hd.Level, hd.ID, hd.Text)
 	}
-	e = &docEntry{structKey: b.keys.structKey, doc: doc, sum: h.Sum64(), ids: make(map[string]bool, len(doc.IDs)), html: template.HTML(doc.HTML)}
+	e = &docEntry{structKey: b.keys.structKey, doc: doc, sum: h.Sum64(), ids: make(map[string]bool, len(doc.IDs)), html: template.HTML(doc.HTML),
+		sections: search.Extract(doc.HTML)}
 	for _, id := range doc.IDs {
 		e.ids[id] = true
 	}
@@ -551,6 +565,52 @@ func (b *builder) execute(buf *bytes.Buffer, layout string, v *render.Page, docS
 		b.mu.Unlock()
 	}
 	return b.sinkWrite(out, data)
+}
+
+// executeLazy renders a view that grows with the whole course (the print
+// page). With a sink that takes lazy files (the dev server) it is rendered
+// on its first request, and only when its key changed; fill completes the
+// view then. One-shot builds render it at once.
+func (b *builder) executeLazy(buf *bytes.Buffer, layout string, v *render.Page, sum uint64, src, out string, fill func(*render.Page)) error {
+	ls, ok := b.sink.next.(output.LazySink)
+	if !ok || b.oneShot {
+		fill(v)
+		return b.execute(buf, layout, v, sum, src, out)
+	}
+	key := b.keys.view(layout, v, sum)
+	b.mu.Lock()
+	prev := b.m.lazies[out]
+	b.m.used[out] = true
+	b.mu.Unlock()
+	b.pages.Add(1)
+	if prev == nil || prev.Key != key {
+		v.Nav = render.NewNav(b.site, v.Page)
+		lay, min := b.lay, b.min
+		prev = output.NewLazy(key, func() ([]byte, error) {
+			fill(v)
+			var buf bytes.Buffer
+			if err := lay.Execute(&buf, layout, v); err != nil {
+				return nil, err
+			}
+			if min == nil {
+				return buf.Bytes(), nil
+			}
+			m, err := min.Minify(out, buf.Bytes())
+			if err != nil {
+				return nil, fmt.Errorf("minify: %w", err)
+			}
+			return bytes.Clone(m), nil
+		})
+		b.mu.Lock()
+		b.m.lazies[out] = prev
+		b.mu.Unlock()
+		b.rendered.Add(1) // to be made again, on request
+	}
+	b.sink.files.Add(1)
+	if err := ls.WriteLazy(out, prev); err != nil {
+		return fmt.Errorf("writing %s: %w", out, err)
+	}
+	return nil
 }
 
 // write minifies (when on) and hands a file to the sink; minified bytes are

@@ -12,6 +12,7 @@ import (
 	"github.com/lectern/lectern/generator/course"
 	"github.com/lectern/lectern/generator/diag"
 	"github.com/lectern/lectern/generator/render"
+	"github.com/lectern/lectern/generator/search"
 )
 
 // writeGenerated writes what no source file stands for: taxonomy and term
@@ -31,6 +32,17 @@ func (b *builder) writeGenerated() error {
 			if err := b.execute(&buf, "term", v, 0, "the "+t.Name+" term "+term.Name, outPath(term.Path)); err != nil {
 				return err
 			}
+		}
+	}
+	if err := b.writeCoursePages(&buf); err != nil {
+		return err
+	}
+	if err := b.write("course.json", b.courseJSON()); err != nil {
+		return err
+	}
+	for _, f := range b.searchIndex() {
+		if err := b.write(f.Path, f.Data); err != nil {
+			return err
 		}
 	}
 	v := b.genView("404", "Page not found", "/404.html")
@@ -92,6 +104,48 @@ func aliasPage(lang string, p *course.Page) []byte {
 		Lang, Title, URL, Permalink string
 	}{lang, p.Title, p.URL, p.Permalink})
 	return buf.Bytes()
+}
+
+// searchIndex indexes the home page, modules, lessons and standalone pages
+// in course order; it is built again only when what it holds changed.
+func (b *builder) searchIndex() []search.File {
+	var pages []search.Page
+	h := b.m.hash()
+	add := func(p *course.Page) {
+		body, ok := b.bodies[p]
+		if !ok && p.Src != nil {
+			return // broken: reported
+		}
+		sp := search.Page{URL: p.URL, Title: p.Title, Description: p.Description, Sections: body.sections}
+		if p.Kind == course.KindLesson && p.Parent != nil && p.Parent.Kind == course.KindModule {
+			sp.Module = p.Parent.Title
+		}
+		str(h, sp.URL, sp.Title, sp.Module, sp.Description)
+		num(h, int64(body.sum))
+		pages = append(pages, sp)
+	}
+	var walk func(p *course.Page)
+	walk = func(p *course.Page) {
+		add(p)
+		for _, c := range p.Children {
+			walk(c)
+		}
+	}
+	if b.c.Home != nil {
+		walk(b.c.Home)
+	}
+	for _, p := range b.c.Pages {
+		add(p)
+	}
+	key := h.Sum64()
+	if b.m.searchFiles != nil && b.m.searchKey == key {
+		return b.m.searchFiles
+	}
+	files := search.Build(pages)
+	if !b.oneShot {
+		b.m.searchKey, b.m.searchFiles = key, files
+	}
+	return files
 }
 
 // sitemap lists every page, sorted by URL.

@@ -12,6 +12,7 @@ import (
 	"github.com/lectern/lectern/generator/markdown"
 	"github.com/lectern/lectern/generator/output"
 	"github.com/lectern/lectern/generator/render"
+	"github.com/lectern/lectern/generator/search"
 )
 
 // memo is what a Builder keeps between runs. Everything in it is a pure
@@ -39,12 +40,15 @@ type memo struct {
 	blobs     map[string]blob // static files and resources by source path
 	usedBlobs map[string]bool
 
-	docs      map[*content.File]*docEntry
-	objs      map[*content.File][]template.HTML // objectives rendered inline
-	pages     map[string]*pageEntry             // rendered and minified pages by output path
-	mins      map[string]*minEntry              // other minified outputs by output path
-	used      map[string]bool                   // output paths used by this run (the rest are swept)
-	usedFiles map[*content.File]bool            // sources converted or reused by this run
+	docs        map[*content.File]*docEntry
+	objs        map[*content.File][]template.HTML // objectives rendered inline
+	pages       map[string]*pageEntry             // rendered and minified pages by output path
+	mins        map[string]*minEntry              // other minified outputs by output path
+	lazies      map[string]*output.Lazy           // pages made on request (dev server) by output path
+	searchKey   uint64                            // the search index's inputs, and the files it gave
+	searchFiles []search.File
+	used        map[string]bool        // output paths used by this run (the rest are swept)
+	usedFiles   map[*content.File]bool // sources converted or reused by this run
 }
 
 type blob struct {
@@ -55,9 +59,10 @@ type blob struct {
 type docEntry struct {
 	structKey uint64
 	doc       *markdown.Doc
-	sum       uint64          // hash of doc.HTML and headings
-	ids       map[string]bool // doc.IDs as a set
-	html      template.HTML   // doc.HTML, converted once
+	sum       uint64           // hash of doc.HTML and headings
+	ids       map[string]bool  // doc.IDs as a set
+	html      template.HTML    // doc.HTML, converted once
+	sections  []search.Section // the body's text for the search index
 }
 
 type pageEntry struct {
@@ -98,6 +103,7 @@ func (b *builder) useMemo(cfg *config.Site, cfgSrc []byte) {
 		objs:      map[*content.File][]template.HTML{},
 		pages:     map[string]*pageEntry{},
 		mins:      map[string]*minEntry{},
+		lazies:    map[string]*output.Lazy{},
 		used:      map[string]bool{},
 		usedBlobs: map[string]bool{},
 		usedFiles: map[*content.File]bool{},
@@ -121,6 +127,11 @@ func (m *memo) sweep() {
 	for p := range m.mins {
 		if !m.used[p] {
 			delete(m.mins, p)
+		}
+	}
+	for p := range m.lazies {
+		if !m.used[p] {
+			delete(m.lazies, p)
 		}
 	}
 	for f := range m.docs {
@@ -182,6 +193,7 @@ func newKeyer(b *builder) *keyer {
 	g := b.m.hash()
 	fmt.Fprintf(g, "%d|%d|%s|%s|%s|%s|%s|%s|%v|%d|%d|", b.m.layKey, b.m.assetKey, b.cfg.Title, b.cfg.Description, b.cfg.Language,
 		b.cfg.Author, b.cfg.Copyright, b.cfg.BaseURL, b.cfg.Params, b.site.LessonCount, b.site.Duration)
+	num(g, flag(b.site.HasMatrix))
 	k.pages(g, c.Modules)
 	k.pages(g, c.Pages)
 	k.page(g, c.Home)

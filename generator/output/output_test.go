@@ -1,6 +1,7 @@
 package output
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -138,5 +139,41 @@ func TestMemConcurrent(t *testing.T) {
 	wg.Wait()
 	if got := len(m.Paths()); got != 801 {
 		t.Errorf("len(Paths()) = %d, want 801", got)
+	}
+}
+
+func TestMemLazyFiles(t *testing.T) {
+	m := NewMem()
+	calls := 0
+	l := NewLazy(7, func() ([]byte, error) { calls++; return []byte("made"), nil })
+	if err := m.WriteLazy("print/index.html", l); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Write("print/index.html", []byte("x")); err == nil {
+		t.Error("a second write of a lazy file's path was accepted")
+	}
+	if !m.Has("print/index.html") || calls != 0 {
+		t.Fatalf("Has: %v, calls %d: Has must not make the file", m.Has("print/index.html"), calls)
+	}
+	if got := m.Paths(); len(got) != 1 || got[0] != "print/index.html" {
+		t.Errorf("Paths = %q", got)
+	}
+	for range 3 {
+		if b, ok := m.Get("print/index.html"); !ok || string(b) != "made" {
+			t.Fatalf("Get = %q, %v", b, ok)
+		}
+	}
+	if calls != 1 {
+		t.Errorf("made %d times, want once", calls)
+	}
+	bad := NewLazy(8, func() ([]byte, error) { return nil, errors.New("layout broke") })
+	if err := m.WriteLazy("bad.html", bad); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := m.GetErr("bad.html"); !ok || err == nil || err.Error() != "layout broke" {
+		t.Errorf("GetErr = %v, %v", ok, err)
+	}
+	if _, ok := m.Get("bad.html"); ok {
+		t.Error("Get of a failed lazy file reported it found")
 	}
 }

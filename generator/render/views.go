@@ -27,6 +27,8 @@ type Site struct {
 	// LessonCount and Duration describe the whole course.
 	LessonCount int
 	Duration    time.Duration
+	// HasMatrix: some lesson has both a role and a skill, so /matrix/ exists.
+	HasMatrix bool
 }
 
 // Heading is an entry of a page's table of contents.
@@ -50,7 +52,7 @@ type NavItem struct {
 // and what the layout needs to show it.
 type Page struct {
 	Site *Site
-	// Kind is home, module, lesson, page, taxonomy, term or 404.
+	// Kind is home, module, lesson, page, taxonomy, term, matrix, path, print or 404.
 	Kind        string
 	Page        *course.Page
 	Title       string
@@ -58,8 +60,10 @@ type Page struct {
 	URL         string // with the base path
 	Permalink   string
 	Content     template.HTML
-	TOC         []Heading // h2 and h3
-	Objectives  []template.HTML
+	// HasQuiz: Content holds a quiz, so the page loads the quiz script.
+	HasQuiz    bool
+	TOC        []Heading // h2 and h3
+	Objectives []template.HTML
 	// Module is the module the page belongs to (a lesson's parent, or the module itself).
 	Module      *course.Page
 	Breadcrumbs []*course.Page
@@ -69,6 +73,57 @@ type Page struct {
 	EditURL     string
 	Draft       bool
 	Prev, Next  *course.Page
+	// Generated course pages: /matrix/, /path/ and /print/.
+	Matrix *Matrix
+	Path   *LearningPath
+	Print  []PrintItem
+}
+
+// Matrix crosses two taxonomies: skills (rows) × roles (columns), each cell
+// holding the lessons that carry both terms.
+type Matrix struct {
+	Rows, Cols *course.Taxonomy
+	Cells      [][]MatrixCell // [row][column]
+	Lessons    int            // lessons with at least one role and one skill
+}
+
+// MatrixCell is one cell of the matrix: the first lessons, and how many more.
+type MatrixCell struct {
+	Lessons []*course.Page
+	More    int
+	Total   int
+}
+
+// LearningPath is the prerequisite graph: per module, its lessons in levels
+// (level 0 needs nothing in the course; level n needs a lesson of level n-1).
+type LearningPath struct {
+	Modules []PathModule
+	Levels  int           // the deepest level + 1
+	Edges   int           // prerequisite links
+	SVG     template.HTML // a drawing of the graph; empty for large courses
+}
+
+// PathModule is one top-level module's lessons by level.
+type PathModule struct {
+	Module *course.Page
+	Levels []PathLevel
+}
+
+// PathLevel is the lessons of a module at one level.
+type PathLevel struct {
+	Level   int
+	Lessons []*course.Page
+}
+
+// PrintItem is one module heading or lesson of /print/.
+type PrintItem struct {
+	Page    *course.Page
+	Heading int    // heading level of its title: 2 for modules, 3 for lessons
+	ID      string // id of its section on the print page
+	// Content is the lesson body with ids prefixed (unique on the page),
+	// headings shifted below the lesson title and solutions expanded.
+	Content    template.HTML
+	Objectives []template.HTML
 }
 
 // IsHome and friends read better in layouts than string compares.

@@ -178,6 +178,18 @@ func diffFiles(a, b *output.Mem) []string {
 			out = append(out, pb[j])
 			j++
 		default:
+			la, okA := a.LazyFile(pa[i])
+			lb, okB := b.LazyFile(pb[j])
+			if okA || okB {
+				// Lazy files compare by key: making them here would
+				// defeat their purpose.
+				if !okA || !okB || (la != lb && la.Key != lb.Key) {
+					out = append(out, pa[i])
+				}
+				i++
+				j++
+				continue
+			}
 			x, _ := a.Get(pa[i])
 			y, _ := b.Get(pb[j])
 			same := len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0] || bytes.Equal(x, y))
@@ -207,8 +219,9 @@ func pagesOf(files []string) []string {
 			out = append(out, "/"+strings.TrimSuffix(f, "index.html"))
 		case f == "404.html" || strings.HasSuffix(f, ".html"):
 			return nil
-		case strings.HasSuffix(f, ".xml") || strings.HasSuffix(f, ".txt"):
-			// feeds and robots are not shown in pages
+		case strings.HasSuffix(f, ".xml") || strings.HasSuffix(f, ".txt") || f == "course.json" || strings.HasPrefix(f, "search/"):
+			// feeds, robots, the syllabus and the search index are not
+			// shown in pages (search fetches the index when it is used)
 		default:
 			return nil // an asset, image or file a page may show
 		}
@@ -379,9 +392,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if file == "" || strings.HasSuffix(file, "/") {
 		file += "index.html"
 	}
-	data, found := st.files.Get(file)
+	data, found, err := st.files.GetErr(file)
+	if err != nil {
+		// A page made on request (the print page) failed: say why.
+		s.logf("  %s: %v", file, err)
+		http.Error(w, fmt.Sprintf("lectern could not render %s:\n%v", file, err), http.StatusInternalServerError)
+		return
+	}
 	if !found && !strings.HasSuffix(p, "/") && p != "" {
-		if _, dir := st.files.Get(p + "/index.html"); dir {
+		if st.files.Has(p + "/index.html") {
 			target := "/" + p + "/"
 			if r.URL.RawQuery != "" {
 				target += "?" + r.URL.RawQuery

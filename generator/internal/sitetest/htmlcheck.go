@@ -61,6 +61,9 @@ func CheckHTML(name string, page []byte, basePath string, exists func(path strin
 					hasLang = true
 				}
 			case atom.Title:
+				if n.Namespace == "svg" {
+					break // an SVG's accessible name, not the page's title
+				}
 				titles++
 				if n.FirstChild == nil || strings.TrimSpace(n.FirstChild.Data) == "" {
 					add("empty <title>")

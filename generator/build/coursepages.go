@@ -1,0 +1,353 @@
+package build
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"github.com/lectern/lectern/generator/course"
+	"github.com/lectern/lectern/generator/render"
+)
+
+// The course pages no source file stands for: /matrix/, /path/ and /print/.
+// Their keys cover everything they show, so the dev server re-renders them
+// only when that changed.
+
+// matrixCellMax bounds the lessons listed in one matrix cell; the rest are
+// counted and reachable from the term pages.
+const matrixCellMax = 6
+
+// matrix crosses skills (rows) with roles (columns). nil when the course has
+// no lesson with both.
+func (b *builder) matrix() (*render.Matrix, uint64) {
+	roles, skills := b.c.Taxonomy("roles"), b.c.Taxonomy("skills")
+	if roles == nil || skills == nil || len(roles.Terms) == 0 || len(skills.Terms) == 0 {
+		return nil, 0
+	}
+	col := make(map[*course.Term]int, len(roles.Terms))
+	for i, t := range roles.Terms {
+		col[t] = i
+	}
+	row := make(map[*course.Term]int, len(skills.Terms))
+	for i, t := range skills.Terms {
+		row[t] = i
+	}
+	m := &render.Matrix{Rows: skills, Cols: roles, Cells: make([][]render.MatrixCell, len(skills.Terms))}
+	for i := range m.Cells {
+		m.Cells[i] = make([]render.MatrixCell, len(roles.Terms))
+	}
+	h := b.m.hash()
+	for _, l := range b.c.Lessons {
+		rs, ss := l.Terms["roles"], l.Terms["skills"]
+		if len(rs) == 0 || len(ss) == 0 {
+			continue
+		}
+		m.Lessons++
+		b.keys.page(h, l)
+		for _, s := range ss {
+			for _, r := range rs {
+				str(h, s.Name, r.Name)
+				c := &m.Cells[row[s]][col[r]]
+				c.Total++
+				if len(c.Lessons) < matrixCellMax {
+					c.Lessons = append(c.Lessons, l)
+				} else {
+					c.More++
+				}
+			}
+		}
+	}
+	if m.Lessons == 0 {
+		return nil, 0
+	}
+	for _, t := range append(append([]*course.Term{}, skills.Terms...), roles.Terms...) {
+		str(h, t.Name, t.URL)
+	}
+	return m, h.Sum64()
+}
+
+// pathSVGMax is the largest course drawn as an SVG: beyond it a drawing is
+// unreadable and heavy, and the levelled list says it all.
+const pathSVGMax = 300
+
+// learningPath levels every lesson by its prerequisites and groups the
+// levels per top-level module.
+func (b *builder) learningPath() (*render.LearningPath, uint64) {
+	level := make(map[*course.Page]int, len(b.c.Lessons))
+	const visiting = -1
+	var depth func(p *course.Page) int
+	depth = func(p *course.Page) int {
+		if d, ok := level[p]; ok {
+			if d == visiting {
+				return 0 // a cycle: reported as an error by course.Build
+			}
+			return d
+		}
+		level[p] = visiting
+		d := 0
+		for _, q := range p.Prerequisites {
+			if n := depth(q) + 1; n > d {
+				d = n
+			}
+		}
+		level[p] = d
+		return d
+	}
+	lp := &render.LearningPath{}
+	h := b.m.hash()
+	for _, l := range b.c.Lessons {
+		d := depth(l)
+		lp.Levels = max(lp.Levels, d+1)
+		lp.Edges += len(l.Prerequisites)
+		b.keys.page(h, l)
+		num(h, int64(d))
+		b.keys.pages(h, l.Prerequisites)
+	}
+	for _, m := range b.c.Modules {
+		pm := render.PathModule{Module: m}
+		b.keys.page(h, m)
+		byLevel := map[int][]*course.Page{}
+		for _, l := range m.AllLessons() {
+			byLevel[level[l]] = append(byLevel[level[l]], l)
+		}
+		for d := 0; d < lp.Levels; d++ {
+			if ls := byLevel[d]; len(ls) > 0 {
+				pm.Levels = append(pm.Levels, render.PathLevel{Level: d, Lessons: ls})
+			}
+		}
+		if len(pm.Levels) > 0 {
+			lp.Modules = append(lp.Modules, pm)
+		}
+	}
+	if n := len(b.c.Lessons); n > 0 && n <= pathSVGMax {
+		lp.SVG = pathSVG(b.c.Lessons, level, lp.Levels)
+	}
+	return lp, h.Sum64()
+}
+
+// pathSVG draws the graph: one column per level, lessons in course order
+// within a column, a curve from each prerequisite to the lesson needing it.
+// Colours come from the page's CSS (currentColor and classes), so it follows
+// the light and dark themes. The levelled list beside it carries the same
+// information for screen readers; the drawing is a labelled image.
+func pathSVG(lessons []*course.Page, level map[*course.Page]int, levels int) template.HTML {
+	const (
+		colW, nodeW, nodeH, rowH, pad = 250, 210, 34, 46, 12
+		arc                           = 24 // room above the first row for arcs
+		maxChars                      = 27
+	)
+	type pos struct{ x, y int }
+	at := make(map[*course.Page]pos, len(lessons))
+	rows := make([]int, levels)
+	for _, l := range lessons {
+		d := level[l]
+		at[l] = pos{pad + d*colW, pad + arc + rows[d]*rowH}
+		rows[d]++
+	}
+	height := 0
+	for _, r := range rows {
+		height = max(height, r)
+	}
+	w, hgt := pad*2+(levels-1)*colW+nodeW, pad*2+arc+height*rowH-(rowH-nodeH)
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, `<svg class="path-graph" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-labelledby="path-graph-title">`, w, hgt, w, hgt)
+	edges := 0
+	for _, l := range lessons {
+		edges += len(l.Prerequisites)
+	}
+	fmt.Fprintf(&buf, `<title id="path-graph-title">Prerequisite graph: %d lessons in %d levels, %d prerequisite links. The list below gives the same information.</title>`, len(lessons), levels, edges)
+	buf.WriteString(`<defs><marker id="path-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0 10 5 0 10z" class="path-arrowhead"/></marker></defs><g class="path-edges">`)
+	for _, l := range lessons {
+		to := at[l]
+		for _, p := range l.Prerequisites {
+			from := at[p]
+			x1, y1 := from.x+nodeW, from.y+nodeH/2
+			x2, y2 := to.x, to.y+nodeH/2
+			if level[l]-level[p] > 1 {
+				// Skipping levels: arc over the rows in between rather
+				// than through the lessons standing there.
+				top := min(from.y, to.y) - arc/2
+				fmt.Fprintf(&buf, `<path d="M%d %dC%d %d %d %d %d %d" marker-end="url(#path-arrow)"/>`, x1, y1, x1+colW/2, top, x2-colW/2, top, x2, y2)
+				continue
+			}
+			mid := (x1 + x2) / 2
+			fmt.Fprintf(&buf, `<path d="M%d %dC%d %d %d %d %d %d" marker-end="url(#path-arrow)"/>`, x1, y1, mid, y1, mid, y2, x2, y2)
+		}
+	}
+	buf.WriteString(`</g><g class="path-nodes">`)
+	for _, l := range lessons {
+		p := at[l]
+		label := l.Title
+		if r := []rune(label); len(r) > maxChars {
+			label = strings.TrimSpace(string(r[:maxChars-1])) + "…"
+		}
+		fmt.Fprintf(&buf, `<g transform="translate(%d %d)"><rect width="%d" height="%d" rx="6"/><text x="10" y="22">`, p.x, p.y, nodeW, nodeH)
+		template.HTMLEscape(&buf, []byte(label))
+		buf.WriteString(`</text></g>`)
+	}
+	buf.WriteString(`</g></svg>`)
+	return template.HTML(buf.String())
+}
+
+// printItems lists every module and lesson in course order; fillPrint adds
+// the lesson bodies made fit for one page (later, for a lazy page: it uses
+// nothing but its arguments).
+func (b *builder) printItems() ([]render.PrintItem, []bodyRef, uint64) {
+	h := b.m.hash()
+	var items []render.PrintItem
+	var bodies []bodyRef
+	var walk func(m *course.Page)
+	walk = func(m *course.Page) {
+		for _, c := range m.Children {
+			if c.Draft && !b.opts.Drafts {
+				continue
+			}
+			b.keys.page(h, c)
+			id := "print-" + strings.ReplaceAll(strings.Trim(c.Path, "/"), "/", "--")
+			switch c.Kind {
+			case course.KindModule:
+				items = append(items, render.PrintItem{Page: c, Heading: 2, ID: id, Objectives: b.objectives(c)})
+				bodies = append(bodies, bodyRef{})
+				walk(c)
+			case course.KindLesson:
+				body := b.bodies[c]
+				num(h, int64(body.sum))
+				items = append(items, render.PrintItem{Page: c, Heading: 3, ID: id, Objectives: b.objectives(c)})
+				bodies = append(bodies, body)
+			}
+		}
+	}
+	walk(b.c.Home)
+	return items, bodies, h.Sum64()
+}
+
+func fillPrint(items []render.PrintItem, bodies []bodyRef) {
+	for i := range items {
+		if items[i].Heading == 3 {
+			items[i].Content = template.HTML(printBody(bodies[i].html, items[i].ID+"--", 2))
+		}
+	}
+}
+
+// printBody rewrites a lesson body for the print page: every id (and every
+// reference to one: #fragment links, label for, aria-*) gets prefix, so ids
+// stay unique among all lessons; headings move shift levels down (at most
+// h6) to sit below the lesson's own title; <details> are opened.
+func printBody(body template.HTML, prefix string, shift int) []byte {
+	var out bytes.Buffer
+	out.Grow(len(body) + len(body)/8)
+	z := html.NewTokenizer(strings.NewReader(string(body)))
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			if z.Err() != io.EOF {
+				out.Write(z.Raw()) // never happens with our own HTML; keep what is left
+			}
+			return out.Bytes()
+		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
+			raw := z.Raw()
+			tok := z.Token()
+			changed := false
+			if lvl := headingLevel(tok.DataAtom); lvl > 0 {
+				n := min(lvl+shift, 6)
+				tok.Data = fmt.Sprintf("h%d", n)
+				tok.DataAtom = 0
+				changed = true
+			}
+			if tt != html.EndTagToken {
+				for i, a := range tok.Attr {
+					switch a.Key {
+					case "id", "for":
+						tok.Attr[i].Val = prefix + a.Val
+						changed = true
+					case "aria-labelledby", "aria-describedby", "aria-controls", "headers":
+						f := strings.Fields(a.Val)
+						for j := range f {
+							f[j] = prefix + f[j]
+						}
+						tok.Attr[i].Val = strings.Join(f, " ")
+						changed = true
+					case "href":
+						if strings.HasPrefix(a.Val, "#") && len(a.Val) > 1 {
+							tok.Attr[i].Val = "#" + prefix + a.Val[1:]
+							changed = true
+						}
+					}
+				}
+				if tok.DataAtom == atom.Details {
+					open := false
+					for _, a := range tok.Attr {
+						open = open || a.Key == "open"
+					}
+					if !open {
+						tok.Attr = append(tok.Attr, html.Attribute{Key: "open"})
+						changed = true
+					}
+				}
+			}
+			if changed {
+				out.WriteString(tok.String())
+			} else {
+				out.Write(raw)
+			}
+		default:
+			out.Write(z.Raw())
+		}
+	}
+}
+
+func headingLevel(a atom.Atom) int {
+	switch a {
+	case atom.H1:
+		return 1
+	case atom.H2:
+		return 2
+	case atom.H3:
+		return 3
+	case atom.H4:
+		return 4
+	case atom.H5:
+		return 5
+	case atom.H6:
+		return 6
+	}
+	return 0
+}
+
+// writeCoursePages renders /matrix/, /path/ and /print/.
+func (b *builder) writeCoursePages(buf *bytes.Buffer) error {
+	if m, key := b.matrix(); m != nil && b.lay.Has("matrix") {
+		v := b.genView("matrix", "Roles and skills", "/matrix/")
+		v.Description = "Which lessons teach each skill, for each role."
+		v.Matrix = m
+		if err := b.execute(buf, "matrix", v, key, "the matrix page", "matrix/index.html"); err != nil {
+			return err
+		}
+	}
+	if len(b.c.Lessons) > 0 && b.lay.Has("path") {
+		lp, key := b.learningPath()
+		v := b.genView("path", "Learning path", "/path/")
+		v.Description = "The order to take the lessons in: each lesson after the lessons it builds on."
+		v.Path = lp
+		if err := b.execute(buf, "path", v, key, "the learning path page", "path/index.html"); err != nil {
+			return err
+		}
+	}
+	if len(b.c.Lessons) > 0 && b.lay.Has("print") {
+		items, bodies, key := b.printItems()
+		v := b.genView("print", b.cfg.Title, "/print/")
+		v.Description = "The whole course on one page, for printing or reading offline."
+		v.Print = items
+		fill := func(v *render.Page) { fillPrint(v.Print, bodies) }
+		if err := b.executeLazy(buf, "print", v, key, "the print page", "print/index.html", fill); err != nil {
+			return err
+		}
+	}
+	return nil
+}

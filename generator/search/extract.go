@@ -1,0 +1,150 @@
+package search
+
+import (
+	"bytes"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Section is a part of a page: the text before the first h2 (ID "", Title "")
+// and then one per h2 or h3 that has an id.
+type Section struct {
+	ID    string // the heading's id: the result links to URL#ID
+	Title string // the heading's text
+	Text  string // prose, white space collapsed
+}
+
+// Extract splits a page's body HTML (the Markdown converter's output) into
+// sections of plain text: entities decoded, white space collapsed, words
+// kept apart at block boundaries. Left out are heading self-links
+// (<a class="anchor">), code blocks (<pre>: they would grow the index by a
+// fifth with identifiers that the prose names anyway, and make poor
+// excerpts), quizzes (<form class="quiz">: they hold their answers), and
+// scripts, styles, SVG, MathML and templates. Inline <code> is prose. The
+// first section is always the page's intro, possibly empty. Extract is a
+// pure function.
+func Extract(body []byte) []Section {
+	z := html.NewTokenizer(bytes.NewReader(body))
+	var (
+		secs    = []Section{{}}
+		text    strings.Builder // the current section's prose
+		heading strings.Builder
+		inHead  atom.Atom // h2 or h3 being read as a section title
+		skip    int       // depth inside an element left out
+		skipTag atom.Atom
+	)
+	flush := func() {
+		secs[len(secs)-1].Text = collapse(text.String())
+		text.Reset()
+	}
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		tok := z.Token()
+		a := tok.DataAtom
+		if skip > 0 {
+			// Left-out elements may nest (a quiz inside a quiz's form is not
+			// expected, but a <span> inside an anchor is).
+			switch {
+			case tt == html.StartTagToken && a == skipTag && !selfClosing(a):
+				skip++
+			case tt == html.EndTagToken && a == skipTag:
+				skip--
+			}
+			continue
+		}
+		switch tt {
+		case html.StartTagToken, html.SelfClosingTagToken:
+			switch {
+			case a == atom.Script || a == atom.Style || a == atom.Template || a == atom.Svg || a == atom.Math || a == atom.Pre ||
+				a == atom.Form && hasClass(tok, "quiz") || a == atom.A && hasClass(tok, "anchor"):
+				if tt == html.StartTagToken {
+					skip, skipTag = 1, a
+				}
+				continue
+			case (a == atom.H2 || a == atom.H3) && attr(tok, "id") != "" && inHead == 0:
+				flush()
+				secs = append(secs, Section{ID: attr(tok, "id")})
+				inHead = a
+				heading.Reset()
+				continue
+			case a == atom.Img:
+				// The alt text describes the image: searchable prose.
+				if alt := attr(tok, "alt"); alt != "" {
+					text.WriteString(" " + alt + " ")
+				}
+			}
+			if isBreak(a) {
+				write(&text, &heading, inHead, " ")
+			}
+		case html.EndTagToken:
+			if a == inHead && inHead != 0 {
+				secs[len(secs)-1].Title = collapse(heading.String())
+				inHead = 0
+				continue
+			}
+			if isBreak(a) {
+				write(&text, &heading, inHead, " ")
+			}
+		case html.TextToken:
+			write(&text, &heading, inHead, tok.Data)
+		}
+	}
+	if inHead != 0 {
+		secs[len(secs)-1].Title = collapse(heading.String())
+	}
+	flush()
+	return secs
+}
+
+func write(text, heading *strings.Builder, inHead atom.Atom, s string) {
+	if inHead != 0 {
+		heading.WriteString(s)
+	} else {
+		text.WriteString(s)
+	}
+}
+
+// isBreak reports whether an element separates words: blocks, table cells,
+// line breaks, and <sup> (a footnote number must not stick to its word).
+func isBreak(a atom.Atom) bool {
+	switch a {
+	case atom.P, atom.Div, atom.Li, atom.Ul, atom.Ol, atom.Dl, atom.Dt, atom.Dd, atom.Br, atom.Hr,
+		atom.Table, atom.Thead, atom.Tbody, atom.Tfoot, atom.Tr, atom.Td, atom.Th, atom.Caption,
+		atom.Blockquote, atom.Figure, atom.Figcaption, atom.Details, atom.Summary, atom.Section,
+		atom.Aside, atom.Header, atom.Footer, atom.Nav, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5,
+		atom.H6, atom.Pre, atom.Sup, atom.Sub, atom.Input, atom.Button, atom.Label, atom.Fieldset,
+		atom.Legend, atom.Img:
+		return true
+	}
+	return false
+}
+
+func selfClosing(a atom.Atom) bool { return a == atom.Img || a == atom.Br || a == atom.Input }
+
+func attr(t html.Token, name string) string {
+	for _, a := range t.Attr {
+		if a.Key == name {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func hasClass(t html.Token, class string) bool {
+	for _, c := range strings.Fields(attr(t, "class")) {
+		if c == class {
+			return true
+		}
+	}
+	return false
+}
+
+// collapse turns runs of white space into one space and trims the ends.
+func collapse(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
