@@ -165,6 +165,7 @@ type builder struct {
 
 	mu       sync.Mutex
 	ids      map[string]map[string]bool // source path → ids on that page
+	spill    *printSpill                // one-shot builds: print fragments on disk
 	bodies   map[*course.Page]bodyRef   // page bodies, for /print/ and the search index
 	refs     []pageRef
 	tmplErrs map[string]*tmplErr // layout error → pages it broke
@@ -219,6 +220,7 @@ type pageRef struct {
 var errStop = errors.New("stop")
 
 func (b *builder) run(ctx context.Context) error {
+	defer b.closeSpill()
 	err := b.stages(ctx)
 	if errors.Is(err, errStop) {
 		return nil
@@ -408,6 +410,11 @@ func (b *builder) renderPages(ctx context.Context) error {
 	pages := b.c.All
 	b.ids = make(map[string]map[string]bool, len(pages))
 	b.bodies = make(map[*course.Page]bodyRef, len(b.c.Lessons))
+	if b.oneShot && b.lay.Has("print") {
+		if err := b.openSpill(); err != nil {
+			return err
+		}
+	}
 	jobs := make(chan *course.Page)
 	var wg sync.WaitGroup
 	var firstErr error
@@ -469,8 +476,13 @@ func (b *builder) renderPage(buf *bytes.Buffer, p *course.Page) error {
 			}
 		}
 		ids = e.ids
+		body := bodyRef{html: e.html, sum: e.sum, sections: e.sections}
+		if b.spill != nil && p.Kind == course.KindLesson {
+			b.spillPrint(p, e.html)
+			body.html = "" // on disk until the print page is written
+		}
 		b.mu.Lock()
-		b.bodies[p] = bodyRef{html: e.html, sum: e.sum, sections: e.sections}
+		b.bodies[p] = body
 		for _, r := range doc.Refs {
 			b.refs = append(b.refs, pageRef{page: p, ref: r})
 		}
@@ -534,12 +546,28 @@ func (b *builder) execute(buf *bytes.Buffer, layout string, v *render.Page, docS
 		return b.sinkWrite(out, prev.data)
 	}
 	v.Nav = render.NewNav(b.site, v.Page)
+	data, ok, err := b.renderView(buf, layout, v, src, out)
+	if err != nil || !ok {
+		return err
+	}
+	if !b.oneShot {
+		b.mu.Lock()
+		b.m.pages[out] = &pageEntry{key: key, data: data}
+		b.mu.Unlock()
+	}
+	return b.sinkWrite(out, data)
+}
+
+// renderView executes a layout and minifies the result (bytes the caller
+// owns). ok is false when the layout failed: the error is recorded, to be
+// reported once for all the pages it broke.
+func (b *builder) renderView(buf *bytes.Buffer, layout string, v *render.Page, src, out string) ([]byte, bool, error) {
 	buf.Reset()
 	if err := b.lay.Execute(buf, layout, v); err != nil {
 		b.pages.Add(-1)
 		var de *diag.Error
 		if !errors.As(err, &de) {
-			return err
+			return nil, false, err
 		}
 		b.mu.Lock()
 		if b.tmplErrs == nil {
@@ -552,65 +580,11 @@ func (b *builder) execute(buf *bytes.Buffer, layout string, v *render.Page, docS
 		}
 		te.pages = append(te.pages, src)
 		b.mu.Unlock()
-		return nil
+		return nil, false, nil
 	}
 	b.rendered.Add(1)
 	data, ok := b.minify(out, buf.Bytes())
-	if !ok {
-		return nil
-	}
-	if !b.oneShot {
-		b.mu.Lock()
-		b.m.pages[out] = &pageEntry{key: key, data: data}
-		b.mu.Unlock()
-	}
-	return b.sinkWrite(out, data)
-}
-
-// executeLazy renders a view that grows with the whole course (the print
-// page). With a sink that takes lazy files (the dev server) it is rendered
-// on its first request, and only when its key changed; fill completes the
-// view then. One-shot builds render it at once.
-func (b *builder) executeLazy(buf *bytes.Buffer, layout string, v *render.Page, sum uint64, src, out string, fill func(*render.Page)) error {
-	ls, ok := b.sink.next.(output.LazySink)
-	if !ok || b.oneShot {
-		fill(v)
-		return b.execute(buf, layout, v, sum, src, out)
-	}
-	key := b.keys.view(layout, v, sum)
-	b.mu.Lock()
-	prev := b.m.lazies[out]
-	b.m.used[out] = true
-	b.mu.Unlock()
-	b.pages.Add(1)
-	if prev == nil || prev.Key != key {
-		v.Nav = render.NewNav(b.site, v.Page)
-		lay, min := b.lay, b.min
-		prev = output.NewLazy(key, func() ([]byte, error) {
-			fill(v)
-			var buf bytes.Buffer
-			if err := lay.Execute(&buf, layout, v); err != nil {
-				return nil, err
-			}
-			if min == nil {
-				return buf.Bytes(), nil
-			}
-			m, err := min.Minify(out, buf.Bytes())
-			if err != nil {
-				return nil, fmt.Errorf("minify: %w", err)
-			}
-			return bytes.Clone(m), nil
-		})
-		b.mu.Lock()
-		b.m.lazies[out] = prev
-		b.mu.Unlock()
-		b.rendered.Add(1) // to be made again, on request
-	}
-	b.sink.files.Add(1)
-	if err := ls.WriteLazy(out, prev); err != nil {
-		return fmt.Errorf("writing %s: %w", out, err)
-	}
-	return nil
+	return data, ok, nil
 }
 
 // write minifies (when on) and hands a file to the sink; minified bytes are

@@ -5,12 +5,16 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"os"
+	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
 	"github.com/lectern/lectern/generator/course"
+	"github.com/lectern/lectern/generator/output"
 	"github.com/lectern/lectern/generator/render"
 )
 
@@ -194,9 +198,8 @@ func pathSVG(lessons []*course.Page, level map[*course.Page]int, levels int) tem
 	return template.HTML(buf.String())
 }
 
-// printItems lists every module and lesson in course order; fillPrint adds
-// the lesson bodies made fit for one page (later, for a lazy page: it uses
-// nothing but its arguments).
+// printItems lists every module and lesson in course order, with each
+// lesson's body (empty when spilled to disk), and the key of it all.
 func (b *builder) printItems() ([]render.PrintItem, []bodyRef, uint64) {
 	h := b.m.hash()
 	var items []render.PrintItem
@@ -204,20 +207,16 @@ func (b *builder) printItems() ([]render.PrintItem, []bodyRef, uint64) {
 	var walk func(m *course.Page)
 	walk = func(m *course.Page) {
 		for _, c := range m.Children {
-			if c.Draft && !b.opts.Drafts {
-				continue
-			}
 			b.keys.page(h, c)
-			id := "print-" + strings.ReplaceAll(strings.Trim(c.Path, "/"), "/", "--")
 			switch c.Kind {
 			case course.KindModule:
-				items = append(items, render.PrintItem{Page: c, Heading: 2, ID: id, Objectives: b.objectives(c)})
+				items = append(items, render.PrintItem{Page: c, Heading: 2, ID: printID(c), Objectives: b.objectives(c)})
 				bodies = append(bodies, bodyRef{})
 				walk(c)
 			case course.KindLesson:
 				body := b.bodies[c]
 				num(h, int64(body.sum))
-				items = append(items, render.PrintItem{Page: c, Heading: 3, ID: id, Objectives: b.objectives(c)})
+				items = append(items, render.PrintItem{Page: c, Heading: 3, ID: printID(c), Objectives: b.objectives(c)})
 				bodies = append(bodies, body)
 			}
 		}
@@ -226,12 +225,223 @@ func (b *builder) printItems() ([]render.PrintItem, []bodyRef, uint64) {
 	return items, bodies, h.Sum64()
 }
 
-func fillPrint(items []render.PrintItem, bodies []bodyRef) {
+func printID(p *course.Page) string {
+	return "print-" + strings.ReplaceAll(strings.Trim(p.Path, "/"), "/", "--")
+}
+
+// The print page is rendered as a shell whose lessons' contents are markers,
+// minified, and then written with each marker replaced by the lesson's
+// fragment (its body made fit for the page and minified on its own). Bodies
+// never sit in memory all at once: a one-shot build spills the fragments to
+// a temporary file as pages render and streams the page to disk; the dev
+// server makes it on request.
+const (
+	printMarkOpen  = "\ue000lectern-print:"
+	printMarkClose = "\ue001"
+)
+
+func printMarker(i int) template.HTML {
+	return template.HTML(printMarkOpen + strconv.Itoa(i) + printMarkClose)
+}
+
+// printFragment rewrites a lesson body for the print page and minifies it.
+func printFragment(min *output.Minifier, id string, body template.HTML) ([]byte, error) {
+	frag := printBody(body, id+"--", 2)
+	if min == nil {
+		return frag, nil
+	}
+	m, err := min.Minify("print/index.html", frag)
+	if err != nil {
+		return nil, fmt.Errorf("minify: %w", err)
+	}
+	return bytes.Clone(m), nil
+}
+
+// assemblePrint writes the shell with every marker replaced by its fragment.
+func assemblePrint(w io.Writer, shell []byte, frag func(i int) ([]byte, error)) error {
+	open, close := []byte(printMarkOpen), []byte(printMarkClose)
+	for {
+		at := bytes.Index(shell, open)
+		if at < 0 {
+			_, err := w.Write(shell)
+			return err
+		}
+		rest := shell[at+len(open):]
+		end := bytes.Index(rest, close)
+		i, err := strconv.Atoi(string(rest[:max(end, 0)]))
+		if end < 0 || err != nil {
+			return fmt.Errorf("print page: a broken content marker (did a layout change .Content?)")
+		}
+		if _, err := w.Write(shell[:at]); err != nil {
+			return err
+		}
+		f, err := frag(i)
+		if err != nil {
+			return err
+		}
+		if _, err := w.Write(f); err != nil {
+			return err
+		}
+		shell = rest[end+len(close):]
+	}
+}
+
+// printSpill keeps a one-shot build's print fragments in a temporary file.
+type printSpill struct {
+	mu  sync.Mutex
+	f   *os.File
+	off int64
+	at  map[*course.Page][2]int64 // offset and length
+	err error
+}
+
+func (b *builder) openSpill() error {
+	f, err := os.CreateTemp("", "lectern-print-*")
+	if err != nil {
+		return fmt.Errorf("print page: %w", err)
+	}
+	b.spill = &printSpill{f: f, at: map[*course.Page][2]int64{}}
+	return nil
+}
+
+func (b *builder) closeSpill() {
+	if s := b.spill; s != nil {
+		s.f.Close()
+		os.Remove(s.f.Name())
+		b.spill = nil
+	}
+}
+
+// spillPrint stores a lesson's print fragment.
+func (b *builder) spillPrint(p *course.Page, body template.HTML) {
+	frag, err := printFragment(b.min, printID(p), body)
+	s := b.spill
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err == nil && s.err == nil {
+		_, err = s.f.WriteAt(frag, s.off)
+	}
+	if err != nil {
+		if s.err == nil {
+			s.err = err
+		}
+		return
+	}
+	s.at[p] = [2]int64{s.off, int64(len(frag))}
+	s.off += int64(len(frag))
+}
+
+func (s *printSpill) read(p *course.Page) ([]byte, error) {
+	s.mu.Lock()
+	at, ok := s.at[p]
+	err := s.err
+	s.mu.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("print page: %w", err)
+	}
+	if !ok {
+		return nil, nil // a page whose body failed: reported already
+	}
+	buf := make([]byte, at[1])
+	_, err = s.f.ReadAt(buf, at[0])
+	return buf, err
+}
+
+// writePrint writes /print/.
+func (b *builder) writePrint(buf *bytes.Buffer) error {
+	const out = "print/index.html"
+	if _, failed := b.sink.next.(discard); failed {
+		return nil
+	}
+	items, bodies, sum := b.printItems()
+	v := b.genView("print", b.cfg.Title, "/print/")
+	v.Description = "The whole course on one page, for printing or reading offline."
+	v.Print = items
 	for i := range items {
 		if items[i].Heading == 3 {
-			items[i].Content = template.HTML(printBody(bodies[i].html, items[i].ID+"--", 2))
+			items[i].Content = printMarker(i)
 		}
 	}
+	if ls, ok := b.sink.next.(output.LazySink); ok && !b.oneShot {
+		key := b.keys.view("print", v, sum)
+		b.mu.Lock()
+		prev := b.m.lazies[out]
+		b.m.used[out] = true
+		b.mu.Unlock()
+		b.pages.Add(1)
+		if prev == nil || prev.Key != key {
+			v.Nav = render.NewNav(b.site, v.Page)
+			lay, min := b.lay, b.min
+			prev = output.NewLazy(key, func() ([]byte, error) {
+				var shell bytes.Buffer
+				if err := lay.Execute(&shell, "print", v); err != nil {
+					return nil, err
+				}
+				data := shell.Bytes()
+				if min != nil {
+					m, err := min.Minify(out, data)
+					if err != nil {
+						return nil, fmt.Errorf("minify: %w", err)
+					}
+					data = m
+				}
+				var page bytes.Buffer
+				err := assemblePrint(&page, data, func(i int) ([]byte, error) {
+					return printFragment(min, items[i].ID, bodies[i].html)
+				})
+				return page.Bytes(), err
+			})
+			b.m.lazies[out] = prev
+			b.rendered.Add(1) // to be made again, on request
+		}
+		b.sink.files.Add(1)
+		if err := ls.WriteLazy(out, prev); err != nil {
+			return fmt.Errorf("writing %s: %w", out, err)
+		}
+		return nil
+	}
+
+	b.pages.Add(1)
+	v.Nav = render.NewNav(b.site, v.Page)
+	shell, ok, err := b.renderView(buf, "print", v, "the print page", out)
+	if err != nil || !ok {
+		return err
+	}
+	frag := func(i int) ([]byte, error) {
+		if b.spill != nil {
+			return b.spill.read(items[i].Page)
+		}
+		return printFragment(b.min, items[i].ID, bodies[i].html)
+	}
+	if ss, ok := b.sink.next.(output.StreamSink); ok {
+		cw := &countWriter{w: nil}
+		err := ss.WriteStream(out, func(w io.Writer) error {
+			cw.w = w
+			return assemblePrint(cw, shell, frag)
+		})
+		b.sink.files.Add(1)
+		b.sink.bytes.Add(cw.n)
+		if err != nil {
+			return fmt.Errorf("writing %s: %w", out, err)
+		}
+		return nil
+	}
+	var page bytes.Buffer
+	if err := assemblePrint(&page, shell, frag); err != nil {
+		return err
+	}
+	return b.sinkWrite(out, page.Bytes())
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // printBody rewrites a lesson body for the print page: every id (and every
@@ -340,12 +550,7 @@ func (b *builder) writeCoursePages(buf *bytes.Buffer) error {
 		}
 	}
 	if len(b.c.Lessons) > 0 && b.lay.Has("print") {
-		items, bodies, key := b.printItems()
-		v := b.genView("print", b.cfg.Title, "/print/")
-		v.Description = "The whole course on one page, for printing or reading offline."
-		v.Print = items
-		fill := func(v *render.Page) { fillPrint(v.Print, bodies) }
-		if err := b.executeLazy(buf, "print", v, key, "the print page", "print/index.html", fill); err != nil {
+		if err := b.writePrint(buf); err != nil {
 			return err
 		}
 	}

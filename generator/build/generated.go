@@ -11,6 +11,7 @@ import (
 
 	"github.com/lectern/lectern/generator/course"
 	"github.com/lectern/lectern/generator/diag"
+	"github.com/lectern/lectern/generator/output"
 	"github.com/lectern/lectern/generator/render"
 	"github.com/lectern/lectern/generator/search"
 )
@@ -40,10 +41,8 @@ func (b *builder) writeGenerated() error {
 	if err := b.write("course.json", b.courseJSON()); err != nil {
 		return err
 	}
-	for _, f := range b.searchIndex() {
-		if err := b.write(f.Path, f.Data); err != nil {
-			return err
-		}
+	if err := b.writeSearch(); err != nil {
+		return err
 	}
 	v := b.genView("404", "Page not found", "/404.html")
 	if err := b.execute(&buf, "404", v, 0, "404.html", "404.html"); err != nil {
@@ -106,9 +105,39 @@ func aliasPage(lang string, p *course.Page) []byte {
 	return buf.Bytes()
 }
 
-// searchIndex indexes the home page, modules, lessons and standalone pages
-// in course order; it is built again only when what it holds changed.
-func (b *builder) searchIndex() []search.File {
+// writeSearch writes the search index of the home page, modules, lessons
+// and standalone pages, in course order. The dev server makes it on the
+// first search after a change (at 10,000 pages it takes seconds); builds
+// write it at once.
+func (b *builder) writeSearch() error {
+	pages, key := b.searchPages()
+	if ls, ok := b.sink.next.(output.LazySink); ok && !b.oneShot {
+		d := b.m.searchDir
+		if d == nil || d.Key != key {
+			d = output.NewLazyDir(key, func() (map[string][]byte, error) {
+				files := search.Build(pages)
+				out := make(map[string][]byte, len(files))
+				for _, f := range files {
+					out[f.Path] = f.Data
+				}
+				return out, nil
+			})
+			b.m.searchDir = d
+		}
+		if err := ls.WriteLazyDir(search.Dir, d); err != nil {
+			return fmt.Errorf("writing %s: %w", search.Dir, err)
+		}
+		return nil
+	}
+	for _, f := range search.Build(pages) {
+		if err := b.write(f.Path, f.Data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *builder) searchPages() ([]search.Page, uint64) {
 	var pages []search.Page
 	h := b.m.hash()
 	add := func(p *course.Page) {
@@ -137,15 +166,7 @@ func (b *builder) searchIndex() []search.File {
 	for _, p := range b.c.Pages {
 		add(p)
 	}
-	key := h.Sum64()
-	if b.m.searchFiles != nil && b.m.searchKey == key {
-		return b.m.searchFiles
-	}
-	files := search.Build(pages)
-	if !b.oneShot {
-		b.m.searchKey, b.m.searchFiles = key, files
-	}
-	return files
+	return pages, h.Sum64()
 }
 
 // sitemap lists every page, sorted by URL.

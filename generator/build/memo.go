@@ -40,15 +40,14 @@ type memo struct {
 	blobs     map[string]blob // static files and resources by source path
 	usedBlobs map[string]bool
 
-	docs        map[*content.File]*docEntry
-	objs        map[*content.File][]template.HTML // objectives rendered inline
-	pages       map[string]*pageEntry             // rendered and minified pages by output path
-	mins        map[string]*minEntry              // other minified outputs by output path
-	lazies      map[string]*output.Lazy           // pages made on request (dev server) by output path
-	searchKey   uint64                            // the search index's inputs, and the files it gave
-	searchFiles []search.File
-	used        map[string]bool        // output paths used by this run (the rest are swept)
-	usedFiles   map[*content.File]bool // sources converted or reused by this run
+	docs      map[*content.File]*docEntry
+	objs      map[*content.File][]template.HTML // objectives rendered inline
+	pages     map[string]*pageEntry             // rendered and minified pages by output path
+	mins      map[string]*minEntry              // other minified outputs by output path
+	lazies    map[string]*output.Lazy           // pages made on request (dev server) by output path
+	searchDir *output.LazyDir                   // the dev server's search index
+	used      map[string]bool                   // output paths used by this run (the rest are swept)
+	usedFiles map[*content.File]bool            // sources converted or reused by this run
 }
 
 type blob struct {

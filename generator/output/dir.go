@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -186,6 +187,53 @@ func (d *Dir) Write(path string, data []byte) error {
 			d.writeErr = err
 		}
 		d.mu.Unlock()
+	}
+	return err
+}
+
+// WriteStream writes a file that write produces piece by piece (an output
+// too large to hold in memory at once: the print page of a big course).
+func (d *Dir) WriteStream(path string, write func(io.Writer) error) error {
+	d.mu.Lock()
+	if d.state != dirOpen {
+		d.mu.Unlock()
+		return fmt.Errorf("output: writing %q after Commit or Abort", path)
+	}
+	if err := d.paths.add(path); err != nil {
+		d.mu.Unlock()
+		return err
+	}
+	d.inflight.Add(1)
+	d.mu.Unlock()
+	defer d.inflight.Done()
+
+	err := streamFile(d.tmp, path, write)
+	if err != nil {
+		d.mu.Lock()
+		if d.writeErr == nil {
+			d.writeErr = err
+		}
+		d.mu.Unlock()
+	}
+	return err
+}
+
+func streamFile(root, path string, write func(io.Writer) error) error {
+	full := filepath.Join(root, filepath.FromSlash(path))
+	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(full, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 256<<10)
+	err = write(w)
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
 	return err
 }

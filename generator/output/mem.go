@@ -1,7 +1,9 @@
 package output
 
 import (
+	"maps"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -12,6 +14,33 @@ type Mem struct {
 	paths pathSet
 	data  map[string][]byte
 	lazy  map[string]*Lazy
+	dirs  map[string]*LazyDir // by prefix, "search/"
+}
+
+// LazyDir is a set of files below one folder made together on the first
+// request of any of them (the search index: its file names depend on its
+// content). Key identifies the inputs, as for Lazy.
+type LazyDir struct {
+	Key   uint64
+	once  sync.Once
+	make  func() (map[string][]byte, error)
+	files map[string][]byte
+	err   error
+}
+
+// NewLazyDir returns a folder whose files make gives (paths relative to
+// the site root, all below the folder), called at most once.
+func NewLazyDir(key uint64, make func() (map[string][]byte, error)) *LazyDir {
+	return &LazyDir{Key: key, make: make}
+}
+
+// Files makes the folder's files on the first call.
+func (d *LazyDir) Files() (map[string][]byte, error) {
+	d.once.Do(func() {
+		d.files, d.err = d.make()
+		d.make = nil
+	})
+	return d.files, d.err
 }
 
 // Lazy is a file made on its first request: the dev server keeps outputs that
@@ -44,11 +73,42 @@ func (l *Lazy) Bytes() ([]byte, error) {
 type LazySink interface {
 	Sink
 	WriteLazy(path string, l *Lazy) error
+	WriteLazyDir(prefix string, d *LazyDir) error
 }
 
 // NewMem returns an empty in-memory sink.
 func NewMem() *Mem {
-	return &Mem{paths: newPathSet(), data: map[string][]byte{}, lazy: map[string]*Lazy{}}
+	return &Mem{paths: newPathSet(), data: map[string][]byte{}, lazy: map[string]*Lazy{}, dirs: map[string]*LazyDir{}}
+}
+
+// WriteLazyDir stores a folder of files made on the first request of any.
+// prefix ends in "/"; nothing else may be written below it.
+func (m *Mem) WriteLazyDir(prefix string, d *LazyDir) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.paths.add(prefix + ".lazy"); err != nil {
+		return err
+	}
+	m.dirs[prefix] = d
+	return nil
+}
+
+// LazyDirs returns the lazy folders by prefix (for comparing two sites
+// without making them).
+func (m *Mem) LazyDirs() map[string]*LazyDir {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return maps.Clone(m.dirs)
+}
+
+// dirOf returns the lazy folder holding path, if any.
+func (m *Mem) dirOf(path string) *LazyDir {
+	for prefix, d := range m.dirs {
+		if strings.HasPrefix(path, prefix) {
+			return d
+		}
+	}
+	return nil
 }
 
 // WriteLazy stores a file made on its first Get.
@@ -69,6 +129,12 @@ func (m *Mem) Has(path string) bool {
 	_, ok := m.data[path]
 	if !ok {
 		_, ok = m.lazy[path]
+	}
+	if !ok && len(m.dirs) > 0 {
+		if d := m.dirOf(path); d != nil {
+			files, _ := d.Files()
+			_, ok = files[path]
+		}
 	}
 	return ok
 }
@@ -112,16 +178,55 @@ func (m *Mem) GetErr(path string) ([]byte, bool, error) {
 	m.mu.RLock()
 	b, ok := m.data[path]
 	l, lazy := m.lazy[path]
+	var d *LazyDir
+	if !ok && !lazy && len(m.dirs) > 0 {
+		d = m.dirOf(path)
+	}
 	m.mu.RUnlock()
-	if lazy {
+	switch {
+	case lazy:
 		b, err := l.Bytes()
 		return b, true, err
+	case d != nil:
+		files, err := d.Files()
+		if err != nil {
+			return nil, true, err
+		}
+		b, ok = files[path]
+		return b, ok, nil
 	}
 	return b, ok, nil
 }
 
-// Paths returns the paths written so far, sorted.
+// Paths returns the paths written so far, sorted, lazy folders' files
+// included (which makes them).
 func (m *Mem) Paths() []string {
+	paths := m.ShallowPaths()
+	m.mu.RLock()
+	dirs := maps.Clone(m.dirs)
+	m.mu.RUnlock()
+	if len(dirs) == 0 {
+		return paths
+	}
+	out := paths[:0:0]
+	for _, p := range paths {
+		d, ok := dirs[p]
+		if !ok {
+			out = append(out, p)
+			continue
+		}
+		files, _ := d.Files()
+		for f := range files {
+			out = append(out, f)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ShallowPaths is Paths with each lazy folder listed as its prefix
+// ("search/") rather than its files, so nothing is made.
+func (m *Mem) ShallowPaths() []string {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	paths := make([]string, 0, len(m.data)+len(m.lazy))
@@ -129,6 +234,9 @@ func (m *Mem) Paths() []string {
 		paths = append(paths, p)
 	}
 	for p := range m.lazy {
+		paths = append(paths, p)
+	}
+	for p := range m.dirs {
 		paths = append(paths, p)
 	}
 	slices.Sort(paths)

@@ -16,6 +16,7 @@ package output
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"unicode/utf8"
 )
@@ -26,6 +27,13 @@ import (
 // A sink may keep data after Write returns: callers must not modify it.
 type Sink interface {
 	Write(path string, data []byte) error
+}
+
+// StreamSink is a Sink that also takes a file written piece by piece, for
+// outputs too large to hold in memory at once.
+type StreamSink interface {
+	Sink
+	WriteStream(path string, write func(io.Writer) error) error
 }
 
 // File is one output file: a path as accepted by [CheckPath] and its bytes.

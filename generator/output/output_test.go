@@ -177,3 +177,36 @@ func TestMemLazyFiles(t *testing.T) {
 		t.Error("Get of a failed lazy file reported it found")
 	}
 }
+
+func TestMemLazyDir(t *testing.T) {
+	m := NewMem()
+	calls := 0
+	d := NewLazyDir(3, func() (map[string][]byte, error) {
+		calls++
+		return map[string][]byte{"search/meta.json": []byte("{}"), "search/t/a.json": []byte("[]")}, nil
+	})
+	if err := m.WriteLazyDir("search/", d); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Write("index.html", []byte("home")); err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(m.ShallowPaths()); got != "[index.html search/]" || calls != 0 {
+		t.Fatalf("ShallowPaths = %s, made %d times: listing must not make the folder", got, calls)
+	}
+	if m.LazyDirs()["search/"] != d {
+		t.Error("LazyDirs does not hold the folder")
+	}
+	if b, ok := m.Get("search/t/a.json"); !ok || string(b) != "[]" {
+		t.Errorf("Get = %q, %v", b, ok)
+	}
+	if _, ok := m.Get("search/t/missing.json"); ok {
+		t.Error("a file the folder does not hold was found")
+	}
+	if got := fmt.Sprint(m.Paths()); got != "[index.html search/meta.json search/t/a.json]" {
+		t.Errorf("Paths = %s", got)
+	}
+	if calls != 1 {
+		t.Errorf("made %d times, want once", calls)
+	}
+}

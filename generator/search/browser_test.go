@@ -400,6 +400,8 @@ func TestBrowserSearch(t *testing.T) {
 	if status, res := query(t, ctx, "etag"); status != "2 results for \u201cetag\u201d" || len(res) != 2 {
 		t.Errorf("status %q, %d results", status, len(res))
 	}
+	// Screen readers hear the status once typing pauses.
+	step(t, ctx, "live region", chromedp.Poll[bool](`document.querySelector(".search-live[role=status]").textContent === "2 results for \u201cetag\u201d"`))
 	if status, res := query(t, ctx, "zzyzx"); status != "No results for \u201czzyzx\u201d" || len(res) != 0 {
 		t.Errorf("status %q, %d results", status, len(res))
 	}

@@ -167,7 +167,8 @@ func (s *Server) Rebuild(ctx context.Context, changed []string) bool {
 // most compare by pointer.
 func diffFiles(a, b *output.Mem) []string {
 	var out []string
-	pa, pb := a.Paths(), b.Paths()
+	pa, pb := a.ShallowPaths(), b.ShallowPaths()
+	da, db := a.LazyDirs(), b.LazyDirs()
 	i, j := 0, 0
 	for i < len(pa) || j < len(pb) {
 		switch {
@@ -178,6 +179,14 @@ func diffFiles(a, b *output.Mem) []string {
 			out = append(out, pb[j])
 			j++
 		default:
+			if xa, xb := da[pa[i]], db[pb[j]]; xa != nil || xb != nil {
+				if xa == nil || xb == nil || (xa != xb && xa.Key != xb.Key) {
+					out = append(out, pa[i])
+				}
+				i++
+				j++
+				continue
+			}
 			la, okA := a.LazyFile(pa[i])
 			lb, okB := b.LazyFile(pb[j])
 			if okA || okB {
