@@ -3,6 +3,8 @@
 // carries only layouts/partials/search.html; the index is fetched on first
 // use, a few small files per query, and kept for the rest of the visit.
 // Without JavaScript the Search button stays hidden and nothing else shows.
+// window.lecternSearch exposes the tokeniser and the index reader, for the
+// tests (which check the tokeniser against Go's) and for site scripts.
 (function () {
   "use strict";
 
@@ -369,13 +371,20 @@
     var dialog = root.querySelector("dialog");
     var input = root.querySelector("input[type=search]");
     var status = root.querySelector(".search-status");
+    var live = root.querySelector(".search-live");
     var list = root.querySelector(".search-results");
     var close = root.querySelector(".search-close");
-    if (!button || !dialog || !input || !status || !list || typeof dialog.showModal !== "function" || !window.fetch) return;
+    if (!button || !dialog || !input || !status || !live || !list || typeof dialog.showModal !== "function" || !window.fetch) return;
     var index = new Index(root.getAttribute("data-search"));
-    var seq = 0, navigating = false;
+    var seq = 0, navigating = false, speak = 0;
 
-    function setStatus(text) { if (status.textContent !== text) status.textContent = text; }
+    // The status shows at once; screen readers hear it once typing pauses,
+    // not "3 results for “e”", "1 result for “et”", … on every key.
+    function setStatus(text) {
+      if (status.textContent !== text) status.textContent = text;
+      clearTimeout(speak);
+      speak = setTimeout(function () { if (live.textContent !== text) live.textContent = text; }, 600);
+    }
 
     function render(q, res) {
       list.textContent = "";
@@ -476,7 +485,7 @@
           all[e.key === "Home" ? 0 : all.length - 1].focus();
           return;
         case "Enter":
-          if (document.activeElement === input && all.length > 0) {
+          if (document.activeElement === input && all.length > 0 && !e.isComposing) {
             e.preventDefault();
             all[0].click();
           }
