@@ -166,6 +166,7 @@
     return n;
   }
   function fill(el, done, total) {
+    if (!total) return;
     done = Math.min(done, total);
     var pct = total ? Math.round(100 * done / total) : 0;
     var text = el.querySelector("[data-progress-text]");

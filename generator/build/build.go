@@ -587,6 +587,29 @@ func (b *builder) renderView(buf *bytes.Buffer, layout string, v *render.Page, s
 	return data, ok, nil
 }
 
+// writeKeyed is write for an output that is costly to make (it grows with
+// the whole course): when key equals the previous run's, the previous bytes
+// are written without calling gen.
+func (b *builder) writeKeyed(out string, key uint64, gen func() []byte) error {
+	b.mu.Lock()
+	prev := b.m.keyed[out]
+	b.m.used[out] = true
+	b.mu.Unlock()
+	if prev != nil && prev.sum == key {
+		return b.sinkWrite(out, prev.data)
+	}
+	m, ok := b.minify(out, gen())
+	if !ok {
+		return nil
+	}
+	if !b.oneShot {
+		b.mu.Lock()
+		b.m.keyed[out] = &minEntry{sum: key, data: m}
+		b.mu.Unlock()
+	}
+	return b.sinkWrite(out, m)
+}
+
 // write minifies (when on) and hands a file to the sink; minified bytes are
 // reused when the same output had the same bytes last run.
 func (b *builder) write(out string, data []byte) error {

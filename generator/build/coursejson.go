@@ -66,6 +66,29 @@ type courseMod struct {
 
 func minutes(d time.Duration) int { return int((d + time.Minute - 1) / time.Minute) }
 
+// courseJSONKey covers everything course.json shows: site.yaml, and every
+// page's summary, terms, prerequisites and place in the tree.
+func (b *builder) courseJSONKey() uint64 {
+	h := b.m.hash()
+	num(h, int64(b.keys.global))
+	for _, p := range b.c.All {
+		b.keys.page(h, p)
+		str(h, p.SrcPath)
+		b.keys.pages(h, p.Children)
+		b.keys.pages(h, p.Prerequisites)
+		for _, t := range b.keys.termsOf(p) {
+			str(h, t.Taxonomy.Name, t.Name)
+		}
+	}
+	for _, t := range b.c.Taxonomies {
+		str(h, t.Name, t.Title, t.Path)
+		for _, term := range t.Terms {
+			str(h, term.Name, term.Path)
+		}
+	}
+	return h.Sum64()
+}
+
 func (b *builder) courseJSON() []byte {
 	c := b.c
 	doc := courseDoc{

@@ -38,7 +38,7 @@ func (b *builder) writeGenerated() error {
 	if err := b.writeCoursePages(&buf); err != nil {
 		return err
 	}
-	if err := b.write("course.json", b.courseJSON()); err != nil {
+	if err := b.writeKeyed("course.json", b.courseJSONKey(), b.courseJSON); err != nil {
 		return err
 	}
 	if err := b.writeSearch(); err != nil {

@@ -45,6 +45,7 @@ type memo struct {
 	pages     map[string]*pageEntry             // rendered and minified pages by output path
 	mins      map[string]*minEntry              // other minified outputs by output path
 	lazies    map[string]*output.Lazy           // pages made on request (dev server) by output path
+	keyed     map[string]*minEntry              // outputs written by writeKeyed, by output path (sum = key)
 	searchDir *output.LazyDir                   // the dev server's search index
 	used      map[string]bool                   // output paths used by this run (the rest are swept)
 	usedFiles map[*content.File]bool            // sources converted or reused by this run
@@ -103,6 +104,7 @@ func (b *builder) useMemo(cfg *config.Site, cfgSrc []byte) {
 		pages:     map[string]*pageEntry{},
 		mins:      map[string]*minEntry{},
 		lazies:    map[string]*output.Lazy{},
+		keyed:     map[string]*minEntry{},
 		used:      map[string]bool{},
 		usedBlobs: map[string]bool{},
 		usedFiles: map[*content.File]bool{},
@@ -131,6 +133,11 @@ func (m *memo) sweep() {
 	for p := range m.lazies {
 		if !m.used[p] {
 			delete(m.lazies, p)
+		}
+	}
+	for p := range m.keyed {
+		if !m.used[p] {
+			delete(m.keyed, p)
 		}
 	}
 	for f := range m.docs {
@@ -226,7 +233,7 @@ func (k *keyer) summary(p *course.Page) uint64 {
 		fmt.Fprint(h, p.Params) // fmt sorts map keys
 	}
 	if p.Kind == course.KindModule || p.Kind == course.KindHome {
-		num(h, int64(len(p.AllLessons())))
+		num(h, int64(p.LessonCount()))
 	}
 	return h.Sum64()
 }

@@ -73,10 +73,12 @@ type Page struct {
 	// Depth is 0 for the home page, 1 for top-level modules and pages, …
 	Depth int
 
-	excluded bool // a draft (or broken page) left out of this build
-	broken   bool // its source has errors, already reported
-	order    float64
-	hasOrder bool
+	lessonCount   int           // lessons below a module
+	totalDuration time.Duration // their durations
+	excluded      bool          // a draft (or broken page) left out of this build
+	broken        bool          // its source has errors, already reported
+	order         float64
+	hasOrder      bool
 }
 
 // IsLesson, IsModule, … are for layouts.
@@ -120,14 +122,18 @@ func (p *Page) AllLessons() []*Page {
 	return out
 }
 
-// TotalDuration sums the durations of every lesson below a module.
+// TotalDuration sums the durations of every lesson below a module (a
+// lesson's own duration for a lesson).
 func (p *Page) TotalDuration() time.Duration {
-	var d time.Duration
-	for _, l := range p.AllLessons() {
-		d += l.Duration
+	if p.Kind == KindLesson {
+		return p.Duration
 	}
-	return d
+	return p.totalDuration
 }
+
+// LessonCount is len(p.AllLessons()) without building the list: layouts
+// show it for every module in every page's sidebar.
+func (p *Page) LessonCount() int { return p.lessonCount }
 
 // Ancestors returns the modules above a page, outermost first, without the home page.
 func (p *Page) Ancestors() []*Page {
@@ -587,6 +593,15 @@ func (b *builder) sequence() {
 				b.c.Lessons = append(b.c.Lessons, c)
 			case KindModule:
 				walk(c)
+			}
+		}
+		for _, c := range m.Children {
+			if c.Kind == KindLesson {
+				m.lessonCount++
+				m.totalDuration += c.Duration
+			} else {
+				m.lessonCount += c.lessonCount
+				m.totalDuration += c.totalDuration
 			}
 		}
 	}
