@@ -47,8 +47,16 @@ type memo struct {
 	lazies    map[string]*output.Lazy           // pages made on request (dev server) by output path
 	keyed     map[string]*minEntry              // outputs written by writeKeyed, by output path (sum = key)
 	searchDir *output.LazyDir                   // the dev server's search index
-	used      map[string]bool                   // output paths used by this run (the rest are swept)
-	usedFiles map[*content.File]bool            // sources converted or reused by this run
+
+	// The previous run's course and the files it was built from: a run
+	// whose files differ only in their bodies reuses it (course.Build
+	// reads nothing else of a file).
+	course      *course.Course
+	courseErr   error
+	courseFiles []*content.File
+	courseRes   []content.Resource
+	used        map[string]bool        // output paths used by this run (the rest are swept)
+	usedFiles   map[*content.File]bool // sources converted or reused by this run
 }
 
 type blob struct {
@@ -63,6 +71,7 @@ type docEntry struct {
 	ids       map[string]bool  // doc.IDs as a set
 	html      template.HTML    // doc.HTML, converted once
 	sections  []search.Section // the body's text for the search index
+	hasQuiz   bool             // the body holds a quiz (the page loads quiz.js)
 }
 
 type pageEntry struct {
