@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/lectern/lectern"
@@ -47,9 +49,10 @@ func commands() []command {
 	return []command{
 		{"build", "lectern build [--source DIR] [--dest DIR] [--drafts] [--base-url URL] [--no-minify] [--quiet] [--json]", "build the site into public/", runBuild},
 		{"serve", "lectern serve [--source DIR] [--bind 127.0.0.1] [--port N] [--open] [--no-drafts]", "preview the site, rebuilding and reloading on every save", runServe},
+		{"check", "lectern check [--source DIR] [--format text|json|github] [--strict]", "build in memory and report every error and warning", runCheck},
+		{"new", "lectern new site DIR | lectern new lesson [--source DIR] content/MODULE/LESSON.md", "create a new site, or a lesson with its front matter", runNew},
 		{"version", "lectern version", "print the version", runVersion},
 		{"help", "lectern help [COMMAND]", "show help", nil},
-		// check and new come in later issues.
 	}
 }
 
@@ -118,6 +121,14 @@ func version() string {
 	if !ok {
 		return "(unknown)"
 	}
+	return formatVersion(bi)
+}
+
+// formatVersion prints "v1.2.3 go1.26.8" for a released module,
+// "(devel) 0123456789ab+dirty go1.26.8" for a build from a checkout, and the
+// pseudo-version Go derives from the checkout when it holds the revision
+// already ("v0.0.0-20261121133731-0123456789ab+dirty go1.26.8").
+func formatVersion(bi *debug.BuildInfo) string {
 	v := bi.Main.Version
 	if v == "" {
 		v = "(devel)"
@@ -136,7 +147,7 @@ func version() string {
 			}
 		}
 	}
-	if rev != "" {
+	if rev != "" && !strings.Contains(v, rev) {
 		v += " " + rev + dirty
 	}
 	return v + " " + bi.GoVersion
@@ -155,16 +166,19 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
-	start := time.Now()
-	root, ok := siteRoot("build", *source, stderr)
+	r := &buildReport{stdout: stdout, stderr: stderr, start: time.Now(), quiet: *quiet, asJSON: *asJSON}
+	if *dest != "" {
+		r.dest, _ = filepath.Abs(*dest)
+	}
+	var msg bytes.Buffer
+	root, ok := siteRoot("build", *source, &msg)
 	if !ok {
-		return exitUsage
+		return r.usageError(errors.New(strings.TrimPrefix(strings.TrimSpace(msg.String()), "lectern build: ")))
 	}
 	site := os.DirFS(root)
 	cfg, err := config.Load(site)
 	if err != nil {
-		printDiags(stderr, err)
-		return exitContent
+		return r.contentErrors(err, nil)
 	}
 	outDir := *dest
 	if outDir == "" {
@@ -173,15 +187,16 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 			outDir = filepath.Join(root, filepath.FromSlash(outDir))
 		}
 	}
+	r.dest = outDir
 	protect := []string{}
 	for _, d := range []string{"content", "layouts", "assets", "static"} {
 		protect = append(protect, filepath.Join(root, d))
 	}
 	dir, err := output.OpenDir(output.DirOptions{Dest: outDir, SiteRoot: root, Protect: protect})
 	if err != nil {
-		fmt.Fprintf(stderr, "lectern build: %v\n", err)
-		return exitUsage
+		return r.usageError(err)
 	}
+	r.dest = dir.Dest()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	opts := build.Options{
@@ -193,41 +208,148 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		BaseURL:  *baseURL,
 		NoMinify: *noMinify,
 	}
+	var prog *progress
+	if !*quiet && !*asJSON && isTerminal(stderr) {
+		prog = &progress{w: stderr, start: r.start}
+		opts.Progress = prog.update
+	}
 	if e, err := sourceDateEpoch(); err != nil {
 		_ = dir.Abort()
-		fmt.Fprintf(stderr, "lectern build: %v\n", err)
-		return exitUsage
+		return r.usageError(err)
 	} else {
 		opts.Epoch = e
 	}
 	if cfg.Lastmod == "git" {
 		if opts.Lastmod, err = build.GitLastmod(ctx, root); err != nil {
 			_ = dir.Abort()
-			fmt.Fprintf(stderr, "lectern build: site.yaml says `lastmod: git`, but %v\n", err)
-			return exitUsage
+			return r.usageError(fmt.Errorf("site.yaml says `lastmod: git`, but %v", err))
 		}
 	}
 	res, err := build.Run(ctx, opts)
+	prog.clear()
 	if err != nil {
 		_ = dir.Abort()
 		var l diag.List
 		if errors.As(err, &l) {
-			printDiags(stderr, l)
-			summary(stdout, stderr, res, start, dir.Dest(), *quiet, *asJSON, false)
-			return exitContent
+			return r.contentErrors(l, res)
 		}
-		fmt.Fprintf(stderr, "lectern build: %v\n", err)
-		return exitUsage
+		return r.usageError(err)
 	}
 	if err := dir.Commit(); err != nil {
-		fmt.Fprintf(stderr, "lectern build: %v\n", err)
-		return exitUsage
+		return r.usageError(err)
 	}
 	if !*quiet {
 		printDiags(stderr, res.Warnings)
 	}
-	summary(stdout, stderr, res, start, dir.Dest(), *quiet, *asJSON, true)
+	r.summary(res)
 	return exitOK
+}
+
+// buildReport prints how a build ended: diagnostics on stderr, and the
+// summary line on a terminal, or with --json one summary object on stdout
+// whatever happened.
+type buildReport struct {
+	stdout, stderr io.Writer
+	start          time.Time
+	quiet, asJSON  bool
+	dest           string
+}
+
+// buildSummary is the object `lectern build --json` prints. Pages, files,
+// assets and bytes describe what was written: all 0 when the build failed.
+type buildSummary struct {
+	OK          bool       `json:"ok"`
+	Dest        string     `json:"dest"`
+	Pages       int        `json:"pages"`
+	Files       int        `json:"files"`
+	Assets      int        `json:"assets"`
+	Bytes       int64      `json:"bytes"`
+	Errors      int        `json:"errors"`
+	Warnings    int        `json:"warnings"`
+	ErrorList   []jsonDiag `json:"errorList"`
+	WarningList []jsonDiag `json:"warningList"`
+	DurationMs  int64      `json:"durationMs"`
+}
+
+// jsonDiag is one diagnostic, with the fields of `lectern check --format
+// json`. Line and col are 0 when unknown; file is "" for errors that belong
+// to no file (a refused destination, I/O); check names the site.yaml check
+// that found it, if any.
+type jsonDiag struct {
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Col      int    `json:"col"`
+	Severity string `json:"severity"`
+	Check    string `json:"check"`
+	Message  string `json:"message"`
+}
+
+func jsonDiags(l diag.List) []jsonDiag {
+	out := make([]jsonDiag, 0, len(l))
+	for _, e := range l {
+		out = append(out, jsonDiag{File: e.Pos.File, Line: e.Pos.Line, Col: e.Pos.Col, Severity: e.Severity.String(), Check: e.Check, Message: e.Err.Error()})
+	}
+	return out
+}
+
+// usageError reports an error that is not the content's (exit 2).
+func (r *buildReport) usageError(err error) int {
+	fmt.Fprintf(r.stderr, "lectern build: %v\n", err)
+	r.json(false, nil, diag.List{&diag.Error{Err: err}}, nil)
+	return exitUsage
+}
+
+// contentErrors reports content, layout or configuration errors (exit 1).
+func (r *buildReport) contentErrors(err error, res *build.Result) int {
+	var l diag.List
+	if !errors.As(err, &l) {
+		var c diag.Collector
+		c.Add(err)
+		l = c.List()
+	}
+	l.Sort()
+	printDiags(r.stderr, l)
+	warns := l.Warnings()
+	if res != nil && len(warns) == 0 {
+		warns = res.Warnings
+	}
+	r.json(false, nil, l.Errors(), warns)
+	return exitContent
+}
+
+func (r *buildReport) summary(res *build.Result) {
+	if r.asJSON {
+		r.json(true, res, nil, res.Warnings)
+		return
+	}
+	if r.quiet || !isTerminal(r.stdout) {
+		return
+	}
+	elapsed := time.Since(r.start)
+	fmt.Fprintf(r.stdout, "built %d pages, %d files (%s) in %s → %s\n", res.Pages, res.Files, size(res.Bytes), elapsed.Round(time.Millisecond), r.dest)
+}
+
+func (r *buildReport) json(ok bool, res *build.Result, errs, warns diag.List) {
+	if !r.asJSON {
+		return
+	}
+	errs.Sort()
+	warns.Sort()
+	s := buildSummary{
+		OK:          ok,
+		Dest:        r.dest,
+		Errors:      len(errs),
+		Warnings:    len(warns),
+		ErrorList:   jsonDiags(errs),
+		WarningList: jsonDiags(warns),
+		DurationMs:  time.Since(r.start).Milliseconds(),
+	}
+	if ok && res != nil {
+		s.Pages, s.Files, s.Assets, s.Bytes = res.Pages, res.Files, len(res.Assets), res.Bytes
+	}
+	enc := json.NewEncoder(r.stdout)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
 }
 
 // parseFlags parses a subcommand's flags; !ok means return code now (0 after -h).
@@ -271,33 +393,6 @@ func printDiags(w io.Writer, err error) {
 	for _, e := range l {
 		fmt.Fprintln(w, e.Error())
 	}
-}
-
-func summary(stdout, stderr io.Writer, res *build.Result, start time.Time, dest string, quiet, asJSON, ok bool) {
-	elapsed := time.Since(start)
-	if asJSON {
-		var errs, warns int
-		if res != nil {
-			warns = len(res.Warnings)
-		}
-		out := map[string]any{
-			"ok":         ok,
-			"pages":      res.Pages,
-			"files":      res.Files,
-			"bytes":      res.Bytes,
-			"warnings":   warns,
-			"errors":     errs,
-			"durationMs": elapsed.Milliseconds(),
-			"dest":       dest,
-		}
-		enc := json.NewEncoder(stdout)
-		_ = enc.Encode(out)
-		return
-	}
-	if quiet || !ok || !isTerminal(stdout) {
-		return
-	}
-	fmt.Fprintf(stdout, "built %d pages, %d files (%s) in %s → %s\n", res.Pages, res.Files, size(res.Bytes), elapsed.Round(time.Millisecond), dest)
 }
 
 func size(n int64) string {

@@ -53,6 +53,10 @@ type Options struct {
 	// means anything may have changed. It only saves reading: files are
 	// compared by content whatever it says.
 	Changed []string
+	// Progress, when set, is called as pages finish rendering, with the pages
+	// done so far and the total. Render workers call it concurrently: it must
+	// be safe for that, and quick (the CLI throttles what it prints).
+	Progress func(done, total int)
 }
 
 // Result describes a finished build.
@@ -168,7 +172,8 @@ type builder struct {
 	spill    *printSpill                // one-shot builds: print fragments on disk
 	bodies   map[*course.Page]bodyRef   // page bodies, for /print/ and the search index
 	refs     []pageRef
-	tmplErrs map[string]*tmplErr // layout error → pages it broke
+	links    map[*course.Page][]markdown.Link // resolved links per page, for checks.go
+	tmplErrs map[string]*tmplErr              // layout error → pages it broke
 }
 
 // fail records errors that leave no usable site.
@@ -298,7 +303,7 @@ func (b *builder) stages(ctx context.Context) error {
 	if cfg.Lastmod != "git" {
 		lastmod = nil
 	}
-	c, err := course.Build(cfg, site, course.Options{Drafts: b.opts.Drafts, Lastmod: lastmod, Cache: b.m.courseCache})
+	c, err := b.course(cfg, site, lastmod)
 	b.c, b.res.Course = c, c
 	if err != nil {
 		b.diags.Add(err)
@@ -330,6 +335,7 @@ func (b *builder) stages(ctx context.Context) error {
 		return err
 	}
 	b.checkFragments()
+	b.runChecks(site.Files)
 	err = b.writeGenerated()
 	b.reportTemplateErrors()
 	b.m.sweep()
@@ -419,6 +425,7 @@ func (b *builder) renderPages(ctx context.Context) error {
 	var wg sync.WaitGroup
 	var firstErr error
 	var errOnce sync.Once
+	var done atomic.Int64
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
 		wg.Add(1)
 		go func() {
@@ -430,6 +437,9 @@ func (b *builder) renderPages(ctx context.Context) error {
 				}
 				if err := b.renderPage(&buf, p); err != nil {
 					errOnce.Do(func() { firstErr = err })
+				}
+				if b.opts.Progress != nil {
+					b.opts.Progress(int(done.Add(1)), len(pages))
 				}
 			}
 		}()
@@ -456,20 +466,11 @@ func (b *builder) renderPage(buf *bytes.Buffer, p *course.Page) error {
 		for _, d := range doc.Diags {
 			line, col := diag.At(p.Src.Body, d.Offset)
 			pos := diag.Pos{File: p.SrcPath, Line: p.Src.BodyLine + line - 1, Col: col}
-			sev := "warning"
-			if d.Check != "" {
-				sev = b.cfg.Severity(d.Check)
-			}
-			switch {
-			case d.Warning && sev == "off":
-			case d.Warning && sev == "warning":
-				b.diags.Add(diag.Warnf(pos, "%s", d.Msg))
-			default:
-				b.diags.Add(diag.Errorf(pos, "%s", d.Msg))
-			}
+			b.markdownDiag(pos, d)
 		}
+		b.recordLinks(p, doc.Links)
 		v.Content = e.html
-		v.HasQuiz = strings.Contains(string(e.html), "<form class=\"quiz\"")
+		v.HasQuiz = e.hasQuiz
 		for _, h := range doc.Headings {
 			if h.Level == 2 || h.Level == 3 {
 				v.TOC = append(v.TOC, render.Heading{Level: h.Level, ID: h.ID, Text: h.Text})
@@ -518,13 +519,13 @@ func (b *builder) convert(p *course.Page) *docEntry {
 		fmt.Fprintf(h, "|%d|%s|%s", hd.Level, hd.ID, hd.Text)
 	}
 	e = &docEntry{structKey: b.keys.structKey, doc: doc, sum: h.Sum64(), ids: make(map[string]bool, len(doc.IDs)), html: template.HTML(doc.HTML),
-		sections: search.Extract(doc.HTML)}
+		sections: search.Extract(doc.HTML), hasQuiz: bytes.Contains(doc.HTML, []byte(`<form class="quiz"`))}
 	for _, id := range doc.IDs {
 		e.ids[id] = true
 	}
 	if b.oneShot {
 		// Keep what fragment checks need, not the HTML.
-		e.doc = &markdown.Doc{Diags: doc.Diags, Refs: doc.Refs, Headings: doc.Headings}
+		e.doc = &markdown.Doc{Diags: doc.Diags, Refs: doc.Refs, Links: doc.Links, Headings: doc.Headings}
 		return e
 	}
 	b.mu.Lock()

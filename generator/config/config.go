@@ -66,12 +66,28 @@ type Highlight struct {
 // Default taxonomies: the course's roles × skills matrix and free tags.
 var defaultTaxonomies = []string{"roles", "skills", "tags"}
 
-// Checks lectern knows, with their default severity.
+// Checks lectern knows, with their default severity (docs/check.md
+// describes each). Checks of optional front matter are off by default: a
+// site without descriptions or objectives is valid, and opts in.
 var knownChecks = map[string]string{
-	"image-alt":       "warning", // an image without alt text
-	"unknown-callout": "warning", // > [!FOO] with an unknown type
-	"raw-html":        "warning", // raw HTML dropped because markdown.unsafe is off
+	"image-alt":             "warning", // an image without alt text
+	"unknown-callout":       "warning", // > [!FOO] with an unknown type
+	"raw-html":              "warning", // raw HTML dropped because markdown.unsafe is off
+	"heading-skip":          "warning", // ## then ####, or a # heading in the body
+	"link-text":             "warning", // [click here](…)
+	"title-empty":           "error",   // a title with no text once Markdown is removed
+	"title-duplicate":       "warning", // two pages with one title in the same module
+	"description-missing":   "off",     // a lesson without description
+	"description-duplicate": "warning", // two pages with one description
+	"lesson-objectives":     "off",     // a lesson without objectives
+	"lesson-duration":       "off",     // a lesson without duration (estimated instead)
+	"lesson-length":         "warning", // a lesson of more than 4,000 words of prose
+	"orphan-page":           "warning", // a page nothing links to or lists
+	"unused-asset":          "warning", // a file under content/ or assets/ nothing uses
 }
+
+// Checks returns the names of every configurable check, sorted.
+func Checks() []string { return sortedKeys(knownChecks) }
 
 // Default returns the configuration used for anything site.yaml leaves out.
 func Default() *Site {

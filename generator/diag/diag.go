@@ -56,6 +56,9 @@ type Error struct {
 	Pos      Pos
 	Severity Severity
 	Err      error
+	// Check names the configurable check (site.yaml `checks`) that found
+	// it, for tools (`lectern check --format json`); "" for fixed diagnostics.
+	Check string
 }
 
 func (e *Error) Error() string {

@@ -68,6 +68,7 @@ func (st *state) link(n ast.Node, dest *[]byte, image bool) {
 		out += "#" + (&url.URL{Fragment: frag}).EscapedFragment()
 	}
 	*dest = escapeDest(out)
+	st.doc.Links = append(st.doc.Links, Link{Offset: off, Target: target, Image: image})
 	// A fragment is checked only on pages: for a file ("notes.pdf#page=2",
 	// target "") there is nothing to check it against.
 	if hasFrag && frag != "" && target != "" && !image {

@@ -104,7 +104,17 @@ const (
 	CheckImageAlt       = "image-alt"
 	CheckUnknownCallout = "unknown-callout"
 	CheckRawHTML        = "raw-html"
+	CheckHeadingSkip    = "heading-skip" // a heading level skipped, or an <h1> in the body
+	CheckLinkText       = "link-text"    // link text that says nothing ("click here")
 )
+
+// Link is a link or image whose destination the Resolver resolved: what
+// lint checks need to tell which pages and files are referenced.
+type Link struct {
+	Offset int    // byte offset in the body of the link's first byte
+	Target string // the Resolver's target ("" for none)
+	Image  bool
+}
 
 // Doc is the result of converting one body.
 type Doc struct {
@@ -112,6 +122,7 @@ type Doc struct {
 	Headings []Heading // every heading in document order
 	IDs      []string  // every id attribute in the output (headings, footnotes, {#attr} ids), for fragment checks
 	Refs     []Ref
+	Links    []Link // every link and image inside the site, in document order
 	Diags    []Diag
 }
 

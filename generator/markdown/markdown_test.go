@@ -104,6 +104,7 @@ func TestHeadings(t *testing.T) {
 			name:     "setext, empty and escaped",
 			in:       "Setext *one*\n============\n\n##\n\n## a \\* b &amp; c\n",
 			headings: []Heading{{1, "setext-one", "Setext one"}, {2, "heading", ""}, {2, "a--b--c", "a * b & c"}},
+			diags:    []string{"1:1 warning: level-1 heading in the body: the title is the page's only <h1>; use ## for sections"},
 			want:     []string{`aria-label="Link to this section"`, `aria-label="Link to section: a * b &amp; c"`},
 		},
 		{

@@ -97,6 +97,7 @@ func (st *state) transform(root *ast.Document) {
 		st.codeBlock(n)
 	}
 	st.headings(root, headings)
+	st.headingLevels(root, headings)
 	st.quizIDs() // after headings: a heading keeps its id, a quiz steps around it
 	st.collectIDs(root)
 }
@@ -121,6 +122,7 @@ func (st *state) inlineNode(n ast.Node) {
 			}
 		}
 	case *ast.Link:
+		st.linkText(n)
 		st.link(n, &n.Destination, false)
 	case *ast.Image:
 		st.image(n)
