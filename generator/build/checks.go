@@ -40,17 +40,24 @@ const maxLessonWords = 4000
 // report adds a finding of a configurable check with its configured
 // severity (nothing when the check is off).
 func (b *builder) report(check string, pos diag.Pos, format string, args ...any) {
+	if e := b.finding(check, pos, format, args...); e != nil {
+		b.diags.Add(e)
+	}
+}
+
+// finding makes a finding of a configurable check, nil when it is off.
+func (b *builder) finding(check string, pos diag.Pos, format string, args ...any) *diag.Error {
 	var e *diag.Error
 	switch b.cfg.Severity(check) {
 	case "off":
-		return
+		return nil
 	case "error":
 		e = diag.Errorf(pos, format, args...)
 	default:
 		e = diag.Warnf(pos, format, args...)
 	}
 	e.Check = check
-	b.diags.Add(e)
+	return e
 }
 
 // markdownDiag adds a diagnostic found while converting a body: a named
@@ -88,7 +95,18 @@ func (b *builder) runChecks(files []*content.File) {
 		return
 	}
 	b.checkPages()
-	b.checkDuplicates()
+	// Duplicates depend on titles, descriptions and the tree only: when the
+	// course was reused (an edit of a body), so are the findings.
+	if b.m.dupCourse == b.c && b.m.dupCourse != nil {
+		b.diags.Add(b.m.dupDiags...)
+	} else {
+		var found []error
+		b.checkDuplicates(func(e *diag.Error) { found = append(found, e) })
+		b.diags.Add(found...)
+		if !b.oneShot {
+			b.m.dupCourse, b.m.dupDiags = b.c, found
+		}
+	}
 	linked := map[string]bool{} // link targets: source paths and "file:/url" paths
 	for p, links := range b.links {
 		for _, l := range links {
@@ -182,7 +200,12 @@ func fold(s string) string {
 // sidebar and the module page list them side by side; across modules the
 // breadcrumbs tell them apart) and descriptions shared by any two pages
 // (search results and search engines show them without context).
-func (b *builder) checkDuplicates() {
+func (b *builder) checkDuplicates(report func(*diag.Error)) {
+	add := func(check string, pos diag.Pos, format string, args ...any) {
+		if e := b.finding(check, pos, format, args...); e != nil {
+			report(e)
+		}
+	}
 	pages := b.c.All
 	order := make([]*course.Page, 0, len(pages))
 	for _, p := range pages {
@@ -202,7 +225,7 @@ func (b *builder) checkDuplicates() {
 		if t := fold(p.Title); hasText(t) {
 			k := key{p.Parent, t}
 			if first, ok := titles[k]; ok {
-				b.report(checkTitleDuplicate, titlePos(p), "title %q is also the title of %s in the same module: readers cannot tell them apart in the navigation", p.Title, first.SrcPath)
+				add(checkTitleDuplicate, titlePos(p), "title %q is also the title of %s in the same module: readers cannot tell them apart in the navigation", p.Title, first.SrcPath)
 			} else {
 				titles[k] = p
 			}
@@ -213,7 +236,7 @@ func (b *builder) checkDuplicates() {
 				if !ok {
 					pos = startPos(p)
 				}
-				b.report(checkDescriptionDuplicate, pos, "description is the same as the one of %s: say what this page is about", first.SrcPath)
+				add(checkDescriptionDuplicate, pos, "description is the same as the one of %s: say what this page is about", first.SrcPath)
 			} else {
 				descs[d] = p
 			}

@@ -55,8 +55,11 @@ type memo struct {
 	courseErr   error
 	courseFiles []*content.File
 	courseRes   []content.Resource
-	used        map[string]bool        // output paths used by this run (the rest are swept)
-	usedFiles   map[*content.File]bool // sources converted or reused by this run
+	// Duplicate title/description findings of that course.
+	dupCourse *course.Course
+	dupDiags  []error
+	used      map[string]bool        // output paths used by this run (the rest are swept)
+	usedFiles map[*content.File]bool // sources converted or reused by this run
 }
 
 type blob struct {

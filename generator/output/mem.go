@@ -81,6 +81,30 @@ func NewMem() *Mem {
 	return &Mem{paths: newPathSet(), data: map[string][]byte{}, lazy: map[string]*Lazy{}, dirs: map[string]*LazyDir{}}
 }
 
+// NewMemLike returns an empty Mem for the next build of the site prev holds
+// (the dev server's next site): sized like prev, and trusting the paths prev
+// accepted as valid. Conflicts among the new paths are still checked. prev
+// must be complete: nothing may write to it any more.
+func NewMemLike(prev *Mem) *Mem {
+	if prev == nil {
+		return NewMem()
+	}
+	prev.mu.RLock()
+	n, valid := len(prev.paths.files), prev.paths.files
+	prev.mu.RUnlock()
+	return &Mem{
+		paths: pathSet{
+			files:  make(map[string]struct{}, n),
+			dirs:   make(map[string]struct{}, n/4),
+			folded: make(map[string]string, n+n/4),
+			valid:  valid,
+		},
+		data: make(map[string][]byte, n),
+		lazy: map[string]*Lazy{},
+		dirs: map[string]*LazyDir{},
+	}
+}
+
 // WriteLazyDir stores a folder of files made on the first request of any.
 // prefix ends in "/"; nothing else may be written below it.
 func (m *Mem) WriteLazyDir(prefix string, d *LazyDir) error {

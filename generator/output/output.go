@@ -126,6 +126,9 @@ type pathSet struct {
 	files  map[string]struct{}
 	dirs   map[string]struct{} // every folder implied by a file in files
 	folded map[string]string   // lower-cased file or folder path -> as written
+	// valid holds paths known to pass CheckPath (an earlier set's files,
+	// never written to again): they skip that check, not the conflict ones.
+	valid map[string]struct{}
 }
 
 func newPathSet() pathSet {
@@ -138,8 +141,10 @@ func newPathSet() pathSet {
 
 // add validates p and records it, or says why it conflicts with earlier paths.
 func (s *pathSet) add(p string) error {
-	if err := CheckPath(p); err != nil {
-		return err
+	if _, ok := s.valid[p]; !ok {
+		if err := CheckPath(p); err != nil {
+			return err
+		}
 	}
 	if _, ok := s.files[p]; ok {
 		return fmt.Errorf("output path %q written twice", p)

@@ -210,3 +210,31 @@ func TestMemLazyDir(t *testing.T) {
 		t.Errorf("made %d times, want once", calls)
 	}
 }
+
+func TestNewMemLike(t *testing.T) {
+	prev := NewMem()
+	for _, p := range []string{"a/index.html", "b/index.html"} {
+		if err := prev.Write(p, []byte(p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := NewMemLike(prev)
+	if err := m.Write("a/index.html", []byte("new")); err != nil {
+		t.Errorf("a path the previous site held: %v", err)
+	}
+	if err := m.Write("../x", nil); err == nil {
+		t.Error("an invalid new path was accepted")
+	}
+	if err := m.Write("A/index.html", nil); err == nil {
+		t.Error("a case clash with a path written to this Mem was accepted")
+	}
+	if err := m.Write("a/index.html", nil); err == nil {
+		t.Error("a second write was accepted")
+	}
+	if _, ok := m.Get("b/index.html"); ok {
+		t.Error("the new Mem holds a file of the previous one")
+	}
+	if NewMemLike(nil) == nil {
+		t.Error("NewMemLike(nil) = nil")
+	}
+}

@@ -87,7 +87,13 @@ func (s *Server) logf(format string, args ...any) {
 // anything may have). It reports whether a usable site came out.
 func (s *Server) Rebuild(ctx context.Context, changed []string) bool {
 	start := time.Now()
-	mem := output.NewMem()
+	s.mu.Lock()
+	var prev *output.Mem
+	if s.site != nil {
+		prev = s.site.files
+	}
+	s.mu.Unlock()
+	mem := output.NewMemLike(prev)
 	res, err := s.builder.Run(ctx, build.Options{
 		Root: s.fsys, Theme: s.opts.Theme, Sink: mem, Drafts: s.opts.Drafts,
 		BaseURL: s.opts.BaseURL, Partial: true, Changed: changed,
