@@ -294,13 +294,20 @@ func (k *keyer) pages(h *maphash.Hash, ps []*course.Page) {
 func (k *keyer) view(layout string, v *render.Page, docSum uint64) uint64 {
 	h := k.m.hash()
 	num(h, int64(k.global), int64(docSum), flag(v.Draft))
-	str(h, layout, v.Kind, v.Title, v.Description, v.URL, v.Permalink, v.EditURL)
-	for _, t := range v.TOC {
-		num(h, int64(t.Level))
-		str(h, t.ID, t.Text)
-	}
-	for _, o := range v.Objectives {
-		str(h, string(o))
+	str(h, layout, v.Kind, v.EditURL)
+	if v.Page == nil {
+		// A generated page: hash what it shows. A page of the course
+		// shows its own title, description, URLs and objectives, which
+		// its summary covers, and a table of contents made from its
+		// headings, which docSum covers.
+		str(h, v.Title, v.Description, v.URL, v.Permalink)
+		for _, t := range v.TOC {
+			num(h, int64(t.Level))
+			str(h, t.ID, t.Text)
+		}
+		for _, o := range v.Objectives {
+			str(h, string(o))
+		}
 	}
 	if p := v.Page; p != nil {
 		k.page(h, p)
