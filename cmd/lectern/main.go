@@ -170,6 +170,12 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	if *dest != "" {
 		r.dest, _ = filepath.Abs(*dest)
 	}
+	if *baseURL != "" {
+		// A flag with a bad value is a usage error, found before any work.
+		if err := new(config.Site).SetBaseURL(*baseURL); err != nil {
+			return r.usageError(err)
+		}
+	}
 	var msg bytes.Buffer
 	root, ok := siteRoot("build", *source, &msg)
 	if !ok {

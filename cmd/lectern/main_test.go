@@ -193,11 +193,20 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{"build", "--no-such-flag"},
 		{"build", "extra-arg"},
 		{"build", "--source", "/does/not/exist"},
+		{"build", "--base-url", "ftp://example.org/"},
 		{"version", "x"},
 	} {
 		if code, _, _ := runCLI(t, args...); code != 2 {
 			t.Errorf("lectern %v: exit %d, want 2", args, code)
 		}
+	}
+}
+
+func TestBadBaseURLIsAUsageError(t *testing.T) {
+	root := writeSite(t, goodSite)
+	code, _, stderr := runCLI(t, "build", "--source", root, "--base-url", "ftp://example.org/")
+	if code != 2 || !strings.Contains(stderr, "lectern build: --base-url") {
+		t.Errorf("exit %d, stderr %q; want 2 and a message naming --base-url", code, stderr)
 	}
 }
 

@@ -29,7 +29,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	bind := fs.String("bind", "127.0.0.1", "address to listen on; anything but loopback exposes the preview to your network")
 	port := fs.Int("port", defaultPort, "port to listen on (the default tries the next few when busy)")
 	open := fs.Bool("open", false, "open the site in the browser")
-	noDrafts := fs.Bool("no-drafts", false, "leave drafts out, as `build` does")
+	noDrafts := fs.Bool("no-drafts", false, "leave drafts out, as lectern build does")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
