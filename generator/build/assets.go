@@ -89,6 +89,7 @@ func (b *builder) writeAssets() error {
 			return errStop
 		}
 		b.m.assetKey, b.m.assetOut, b.m.assetURLs = key, out, urls
+		b.m.assetView.Store(&urls)
 	}
 	for _, f := range b.m.assetOut {
 		if err := b.sinkWrite(f.Path, f.Data); err != nil {
@@ -129,7 +130,11 @@ func (b *builder) processAssets(names []string, sources [][]byte) ([]output.File
 
 // assetURL is the template function behind {{asset "css/main.css"}}.
 func (m *memo) assetURL(name string) (string, bool) {
-	u, ok := m.assetURLs[strings.TrimPrefix(name, "/")]
+	urls := m.assetView.Load()
+	if urls == nil {
+		return "", false
+	}
+	u, ok := (*urls)[strings.TrimPrefix(name, "/")]
 	return u, ok
 }
 

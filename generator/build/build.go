@@ -352,7 +352,7 @@ func (b *builder) parseLayouts() error {
 		return nil
 	}
 	b.site = b.siteView()
-	b.m.site = b.site
+	b.m.site.Store(b.site)
 	h := b.m.hash()
 	usesCourse := false
 	for _, s := range srcs {
@@ -363,7 +363,7 @@ func (b *builder) parseLayouts() error {
 	key := h.Sum64()
 	if b.m.lay == nil || b.m.layKey != key {
 		m := b.m
-		lay, err := render.Parse(srcs, render.Funcs(func() *render.Site { return m.site }, m.assetURL))
+		lay, err := render.Parse(srcs, render.Funcs(m.site.Load, m.assetURL))
 		if err != nil {
 			b.fail(err)
 			return nil

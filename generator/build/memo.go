@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"html/template"
+	"sync/atomic"
 	"time"
 
 	"github.com/lectern/lectern/generator/config"
@@ -31,11 +32,16 @@ type memo struct {
 	// layUsesCourse: a site layout reads .Site.Course, so any change of any
 	// page's summary may change every page.
 	layUsesCourse bool
-	site          *render.Site // the current run's site, for template functions
+	// site is the current run's site, for template functions; atomic: a
+	// lazy page (the dev server's /print/) may render during a later run.
+	site atomic.Pointer[render.Site]
 
 	assetKey  uint64
 	assetOut  []output.File
 	assetURLs map[string]string
+	// assetView is assetURLs for template functions, which a lazy page
+	// may call during a later run.
+	assetView atomic.Pointer[map[string]string]
 
 	blobs     map[string]blob // static files and resources by source path
 	usedBlobs map[string]bool
