@@ -12,10 +12,14 @@ type broker struct {
 	subs   map[chan []byte]bool
 	closed bool
 	done   chan struct{}
+	// writeWait bounds each write to a stream: a client that stops reading
+	// (a frozen tab, a stopped process) is dropped instead of holding its
+	// handler, and http.Server.Shutdown, forever.
+	writeWait time.Duration
 }
 
 func newBroker() *broker {
-	return &broker{subs: map[chan []byte]bool{}, done: make(chan struct{})}
+	return &broker{subs: map[chan []byte]bool{}, done: make(chan struct{}), writeWait: 10 * time.Second}
 }
 
 func (b *broker) subscribe() (chan []byte, bool) {
@@ -68,9 +72,18 @@ func (b *broker) close() {
 // serveEvents streams messages as Server-Sent Events. The first message is
 // the current state, so a page that was hidden or just loaded catches up.
 func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
-	fl, ok := w.(http.Flusher)
-	if !ok {
+	if _, ok := w.(http.Flusher); !ok {
 		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	if r.Method == http.MethodHead {
+		// Headers only: a stream would keep the handler running while the
+		// client, done with the response, sends its next request on the
+		// same connection, which would then never be answered.
+		h.Set("Content-Type", "text/event-stream")
+		h.Set("Cache-Control", "no-cache")
+		w.WriteHeader(http.StatusOK)
 		return
 	}
 	ch, ok := s.events.subscribe()
@@ -79,24 +92,21 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.events.unsubscribe(ch)
-	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-cache")
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-	send := func(msg []byte) bool {
-		if _, err := w.Write([]byte("data: ")); err != nil {
-			return false
+	rc := http.NewResponseController(w)
+	write := func(parts ...[]byte) bool {
+		_ = rc.SetWriteDeadline(time.Now().Add(s.events.writeWait)) // unsupported by test recorders
+		for _, p := range parts {
+			if _, err := w.Write(p); err != nil {
+				return false
+			}
 		}
-		if _, err := w.Write(msg); err != nil {
-			return false
-		}
-		if _, err := w.Write([]byte("\n\n")); err != nil {
-			return false
-		}
-		fl.Flush()
-		return true
+		return rc.Flush() == nil
 	}
+	send := func(msg []byte) bool { return write([]byte("data: "), msg, []byte("\n\n")) }
 	if !send(s.state()) {
 		return
 	}
@@ -113,10 +123,9 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		case <-keepAlive.C:
-			if _, err := w.Write([]byte(": keep-alive\n\n")); err != nil {
+			if !write([]byte(": keep-alive\n\n")) {
 				return
 			}
-			fl.Flush()
 		}
 	}
 }
