@@ -346,10 +346,13 @@ func (b *builder) stages(ctx context.Context) error {
 }
 
 func (b *builder) parseLayouts() error {
-	srcs, err := render.CollectSources(b.opts.Theme, b.opts.Root)
+	srcs, warns, err := render.CollectSources(b.opts.Theme, b.opts.Root)
 	if err != nil {
 		b.fail(diag.Errorf(diag.Pos{File: render.LayoutDir}, "cannot read layouts: %v", err))
 		return nil
+	}
+	for _, w := range warns {
+		b.diags.Add(w)
 	}
 	b.site = b.siteView()
 	b.m.site.Store(b.site)

@@ -261,7 +261,7 @@ func (b *builder) checkOrphans(linked map[string]bool) {
 	if len(pages) == 0 {
 		return
 	}
-	srcs, err := render.CollectSources(b.opts.Theme, b.opts.Root)
+	srcs, _, err := render.CollectSources(b.opts.Theme, b.opts.Root) // warnings: reported by parseLayouts
 	if err != nil {
 		return // reported by parseLayouts
 	}
@@ -358,7 +358,7 @@ func (b *builder) checkAssets(linked map[string]bool) {
 	if len(candidates) == 0 {
 		return
 	}
-	srcs, err := render.CollectSources(b.opts.Theme, b.opts.Root)
+	srcs, _, err := render.CollectSources(b.opts.Theme, b.opts.Root) // warnings: reported by parseLayouts
 	if err != nil {
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 
 	"golang.org/x/text/unicode/norm"
@@ -47,16 +48,22 @@ func (c *Course) Resolve(from, dest string) (*Page, string, error) {
 	if out, ok := c.byRes[src]; ok {
 		return nil, "/" + out, nil
 	}
+	// A decoded destination may hold a tab or a newline (java&#10;script:):
+	// quote such a path, or the diagnostic would run over two lines.
+	shown := src
+	if strings.ContainsFunc(src, isControl) {
+		shown = strconv.Quote(src)
+	}
 	// A hint for the usual mistakes: wrong case, or a URL written as a relative path.
 	for k := range c.bySrc {
 		if strings.EqualFold(k, src) {
-			return nil, "", fmt.Errorf("broken link %q: no file %s, but there is %s (file names are case-sensitive)", dest, src, k)
+			return nil, "", fmt.Errorf("broken link %q: no file %s, but there is %s (file names are case-sensitive)", dest, shown, k)
 		}
 	}
 	if strings.HasSuffix(strings.ToLower(p), ".md") {
-		return nil, "", fmt.Errorf("broken link %q: there is no %s", dest, src)
+		return nil, "", fmt.Errorf("broken link %q: there is no %s", dest, shown)
 	}
-	return nil, "", fmt.Errorf("broken link %q: there is no %s (link to a lesson's .md file, or to a site path like /module/lesson/)", dest, src)
+	return nil, "", fmt.Errorf("broken link %q: there is no %s (link to a lesson's .md file, or to a site path like /module/lesson/)", dest, shown)
 }
 
 func (c *Course) page(p *Page) (*Page, string, error) {

@@ -41,8 +41,11 @@ type Source struct {
 
 // CollectSources reads layouts/ from the theme and then the site; a site file
 // replaces the theme file of the same name. The result is sorted by name.
-func CollectSources(theme, site fs.FS) ([]Source, error) {
+// Symbolic links are never followed (one could pull a file from outside the
+// site into every page): each is skipped with a warning.
+func CollectSources(theme, site fs.FS) ([]Source, diag.List, error) {
 	byName := map[string]Source{}
+	var warns diag.List
 	for i, fsys := range []fs.FS{theme, site} {
 		if fsys == nil {
 			continue
@@ -53,6 +56,10 @@ func CollectSources(theme, site fs.FS) ([]Source, error) {
 					return fs.SkipDir // no layouts/ folder: nothing to override
 				}
 				return err
+			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				warns = append(warns, diag.Warnf(diag.Pos{File: p}, "symbolic link skipped: copy the file instead"))
+				return nil
 			}
 			if d.IsDir() || !strings.HasSuffix(p, ".html") || strings.HasPrefix(d.Name(), ".") {
 				return nil
@@ -66,7 +73,7 @@ func CollectSources(theme, site fs.FS) ([]Source, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	out := make([]Source, 0, len(byName))
@@ -74,7 +81,7 @@ func CollectSources(theme, site fs.FS) ([]Source, error) {
 		out = append(out, s)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, nil
+	return out, warns, nil
 }
 
 // Parse builds the template set: the base layout and partials go into every
