@@ -303,7 +303,10 @@ func Parse(p string, src []byte, cfg *config.Site) (*File, diag.List) {
 		}
 		fm, f.Body, f.BodyLine = n, body, line
 	default:
-		f.Body = src
+		// Own the body, as split does: the title heading gets blanked in
+		// place, and src may be the caller's slice (Normalise copies only
+		// when there is a CR to drop).
+		f.Body = bytes.Clone(src)
 		fm = &meta.Node{Kind: meta.Map, Line: 1, Col: 1}
 	}
 	errs = append(errs, decode(f, fm, cfg)...)

@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestExtensions(t *testing.T) {
@@ -548,6 +550,13 @@ func TestPathological(t *testing.T) {
 	}
 }
 
+// FuzzConvert converts any string (also invalid UTF-8, which content.Parse
+// refuses before conversion in a build) and checks the Doc's promises:
+// offsets inside the body, links pointing at their '[' or '!', every link the
+// Resolver refused reported as an error, fragments recorded, heading ids
+// unique and listed, no <script> with raw HTML off, UTF-8 in → UTF-8 out, and
+// the same output for the same input. Seeds: f.Add below plus
+// testdata/fuzz/FuzzConvert.
 func FuzzConvert(f *testing.F) {
 	for _, s := range []string{
 		"# a {#b}\n\n> [!TIP] t\n> x\n",
@@ -556,18 +565,41 @@ func FuzzConvert(f *testing.F) {
 		">\t[x](y.md)\n",
 		"- [x] a\n\nx[^1]\n\n[^1]: y\n",
 		fence("## Quiz 1\n\n~~~quiz\n? *Q* [a](y.md#b)\n- [ ] `x`\n- [x] y\n> z\n\n- [ ] w\n~~~\n"),
+		"[a](intro.md#caf%C3%A9) [b](#%zz) [c](?q#f) [d](<my notes.md#x y>) [e](#)\n",
+		"<script>alert(1)</script>\n\n[x](javascript:alert(1)) [y](&#x6A;avascript:1) <SCRIPT>\n",
+		"> - 1. > [!NOTE]\n>   >   [deep](nope.md#z)\n",
 	} {
 		f.Add(s)
 	}
 	c := mustNew(f, Options{Typographer: true})
 	f.Fuzz(func(t *testing.T, s string) {
-		d := c.Convert([]byte(s), testSite)
+		rec := &failures{r: testSite}
+		d := c.Convert([]byte(s), rec)
+		reported := map[string]bool{}
 		for _, g := range d.Diags {
 			if strings.Contains(g.Msg, "internal error") {
 				t.Fatal(g.Msg)
 			}
 			if g.Offset < 0 || g.Offset > len(s) {
 				t.Fatalf("offset %d out of range", g.Offset)
+			}
+			if !g.Warning {
+				reported[g.Msg] = true
+			}
+		}
+		for _, msg := range rec.msgs {
+			if !reported[msg] {
+				t.Fatalf("unresolved link not reported: %s", msg)
+			}
+		}
+		for _, l := range d.Links {
+			if l.Offset < 0 || l.Offset >= len(s) || !strings.ContainsRune("[!", rune(s[l.Offset])) {
+				t.Fatalf("link offset %d does not point at '[' or '!'", l.Offset)
+			}
+		}
+		for _, r := range d.Refs {
+			if r.Offset < 0 || r.Offset >= len(s) || r.Fragment == "" {
+				t.Fatalf("bad ref %+v", r)
 			}
 		}
 		ids := slices.Clone(d.IDs)
@@ -577,5 +609,35 @@ func FuzzConvert(f *testing.F) {
 				t.Fatalf("duplicate id %q", ids[i])
 			}
 		}
+		for _, h := range d.Headings {
+			if _, ok := slices.BinarySearch(ids, h.ID); !ok {
+				t.Fatalf("heading id %q not in IDs", h.ID)
+			}
+		}
+		if i := strings.Index(strings.ToLower(string(d.HTML)), "<script"); i >= 0 {
+			t.Fatalf("<script> with raw HTML off: %q", d.HTML[i:])
+		}
+		if utf8.ValidString(s) && !utf8.Valid(d.HTML) {
+			t.Fatalf("UTF-8 in, not UTF-8 out: %q", d.HTML)
+		}
+		if d2 := c.Convert([]byte(s), testSite); !bytes.Equal(d.HTML, d2.HTML) {
+			t.Fatalf("two conversions differ:\n%s\n%s", d.HTML, d2.HTML)
+		}
 	})
+}
+
+// failures is a Resolver that numbers the errors of r, so each one can be
+// found among the diagnostics.
+type failures struct {
+	r    Resolver
+	msgs []string
+}
+
+func (f *failures) Resolve(path string, image bool) (string, string, error) {
+	href, target, err := f.r.Resolve(path, image)
+	if err != nil {
+		err = fmt.Errorf("failure #%d: %w", len(f.msgs), err)
+		f.msgs = append(f.msgs, err.Error())
+	}
+	return href, target, err
 }

@@ -16,11 +16,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 
 	"github.com/lectern/lectern/generator/diag"
 )
@@ -135,9 +137,13 @@ func (n *Node) Any() any {
 // ParseYAML parses one YAML document. line0 is the file line of src's first
 // line, so positions count in the whole file. An empty document gives an empty Map.
 func ParseYAML(file string, src []byte, line0 int) (*Node, error) {
+	if off := tooDeep(src); off >= 0 {
+		line, col := diag.At(src, off)
+		return nil, diag.Errorf(diag.Pos{File: file, Line: line + line0 - 1, Col: col}, "values nested more than %d deep", maxDepth)
+	}
 	f, err := parser.ParseBytes(src, 0)
 	if err != nil {
-		return nil, yamlError(file, line0, err)
+		return nil, yamlError(file, src, line0, err)
 	}
 	var docs []*ast.DocumentNode
 	for _, d := range f.Docs {
@@ -150,10 +156,10 @@ func ParseYAML(file string, src []byte, line0 int) (*Node, error) {
 	}
 	if len(docs) > 1 {
 		t := docs[1].GetToken()
-		return nil, diag.Errorf(diag.Pos{File: file, Line: t.Position.Line + line0 - 1, Col: t.Position.Column},
+		return nil, diag.Errorf(diag.Pos{File: file, Line: t.Position.Line + line0 - 1, Col: clampCol(src, t.Position.Line, t.Position.Column)},
 			"more than one YAML document: remove the extra `---`")
 	}
-	c := yconv{file: file, line0: line0}
+	c := yconv{file: file, src: src, line0: line0}
 	n := c.node(docs[0].Body, 0)
 	if c.err != nil {
 		return nil, c.err
@@ -164,8 +170,69 @@ func ParseYAML(file string, src []byte, line0 int) (*Node, error) {
 // maxDepth bounds nesting so hostile input cannot exhaust the stack.
 const maxDepth = 100
 
+// tooDeep returns the offset of the bracket or sequence dash that nests a
+// value more than maxDepth deep, or -1. The YAML parser's time and memory
+// grow with the square of the nesting (10,000 brackets: 160 MB), so hostile
+// nesting is refused before parsing. It counts flow brackets outside quoted
+// strings and comments, and the "- " or "? " indicators that open one line;
+// nesting by indentation needs the square of the depth in bytes already.
+func tooDeep(src []byte) int {
+	depth := 0
+	for off := 0; off < len(src); {
+		end := bytes.IndexByte(src[off:], '\n')
+		if end < 0 {
+			end = len(src)
+		} else {
+			end += off
+		}
+		line := src[off:end]
+		i := len(line) - len(bytes.TrimLeft(line, " "))
+		if depth == 0 {
+			for n := 1; i+1 < len(line) && (line[i] == '-' || line[i] == '?') && (line[i+1] == ' ' || line[i+1] == '\t'); n++ {
+				if n > maxDepth {
+					return off + i
+				}
+				i += 2
+				for i < len(line) && line[i] == ' ' {
+					i++
+				}
+			}
+		}
+		var quote byte
+		for ; i < len(line); i++ {
+			c := line[i]
+			tokenStart := i == 0 || bytes.IndexByte([]byte(" \t[{,:"), line[i-1]) >= 0
+			switch {
+			case quote == '"' && c == '\\':
+				i++
+			case quote != 0:
+				if c == quote {
+					if quote == '\'' && i+1 < len(line) && line[i+1] == '\'' {
+						i++ // '' inside single quotes
+					} else {
+						quote = 0
+					}
+				}
+			case (c == '"' || c == '\'') && tokenStart:
+				quote = c
+			case c == '#' && tokenStart:
+				i = len(line)
+			case c == '[' || c == '{':
+				if depth++; depth > maxDepth {
+					return off + i
+				}
+			case (c == ']' || c == '}') && depth > 0:
+				depth--
+			}
+		}
+		off = end + 1
+	}
+	return -1
+}
+
 type yconv struct {
 	file  string
+	src   []byte
 	line0 int
 	err   error
 }
@@ -175,7 +242,59 @@ func (c *yconv) pos(n ast.Node) (int, int) {
 	if t == nil || t.Position == nil {
 		return c.line0, 0
 	}
-	return t.Position.Line + c.line0 - 1, t.Position.Column
+	col := clampCol(c.src, t.Position.Line, t.Position.Column)
+	if t.Type != token.SingleQuoteType && t.Type != token.DoubleQuoteType {
+		col = plainStart(c.src, t.Position.Line, col, t.Value)
+	}
+	return t.Position.Line + c.line0 - 1, col
+}
+
+// plainStart corrects the column of a plain scalar on a line that ends in
+// white space: goccy (v1.19.2) counts the trailing spaces into the column
+// ("draft: true  " puts true at 10, not 8). It looks back at most that many
+// runes for the scalar's first word.
+func plainStart(src []byte, line, col int, value string) int {
+	word, _, _ := strings.Cut(strings.TrimSpace(value), " ")
+	if word == "" {
+		return col
+	}
+	text := []rune(string(lineOf(src, line)))
+	trailing := len(text) - len([]rune(strings.TrimRight(string(text), " \t")))
+	at := func(i int) bool { return i >= 0 && i < len(text) && strings.HasPrefix(string(text[i:]), word) }
+	if trailing == 0 || at(col-1) {
+		return col
+	}
+	for i := col - 2; i >= col-1-trailing; i-- {
+		if at(i) {
+			return i + 1
+		}
+	}
+	return col
+}
+
+// lineOf returns line (1-based) of src without its newline.
+func lineOf(src []byte, line int) []byte {
+	for i := 1; i < line; i++ {
+		nl := bytes.IndexByte(src, '\n')
+		if nl < 0 {
+			return nil
+		}
+		src = src[nl+1:]
+	}
+	if nl := bytes.IndexByte(src, '\n'); nl >= 0 {
+		src = src[:nl]
+	}
+	return src
+}
+
+// clampCol keeps a column on its line: goccy places the null it makes up for
+// "key:" (no value) two columns past the colon, beyond the end of the line.
+// One past the last rune is where a missing value is reported.
+func clampCol(src []byte, line, col int) int {
+	if line < 1 || line > bytes.Count(src, []byte("\n"))+1 {
+		return col
+	}
+	return min(col, utf8.RuneCount(lineOf(src, line))+1)
 }
 
 func (c *yconv) fail(n ast.Node, format string, args ...any) *Node {
@@ -288,17 +407,17 @@ func (c *yconv) pair(m *Node, mv *ast.MappingValueNode, depth int) {
 var yamlPosRE = regexp.MustCompile(`^\[(\d+):(\d+)\] ([^\n]*)`)
 
 // yamlError turns a goccy error into a positioned diagnostic.
-func yamlError(file string, line0 int, err error) error {
+func yamlError(file string, src []byte, line0 int, err error) error {
 	var se *yaml.SyntaxError
 	if errors.As(err, &se) && se.Token != nil && se.Token.Position != nil {
-		return diag.Errorf(diag.Pos{File: file, Line: se.Token.Position.Line + line0 - 1, Col: se.Token.Position.Column},
+		return diag.Errorf(diag.Pos{File: file, Line: se.Token.Position.Line + line0 - 1, Col: clampCol(src, se.Token.Position.Line, se.Token.Position.Column)},
 			"invalid YAML: %s", yamlMessage(se.Message, line0))
 	}
 	msg := err.Error()
 	if m := yamlPosRE.FindStringSubmatch(msg); m != nil {
 		l, _ := strconv.Atoi(m[1])
 		col, _ := strconv.Atoi(m[2])
-		return diag.Errorf(diag.Pos{File: file, Line: l + line0 - 1, Col: col}, "invalid YAML: %s", yamlMessage(m[3], line0))
+		return diag.Errorf(diag.Pos{File: file, Line: l + line0 - 1, Col: clampCol(src, l, col)}, "invalid YAML: %s", yamlMessage(m[3], line0))
 	}
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i]
@@ -330,23 +449,47 @@ func ParseTOML(file string, src []byte, line0 int) (*Node, error) {
 	if _, err := toml.Decode(string(src), &m); err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, diag.Errorf(diag.Pos{File: file, Line: pe.Position.Line + line0 - 1, Col: pe.Position.Col},
+			// The column is recomputed from the byte offset: toml's Col
+			// counts bytes, and for an error at the start of a line it
+			// is measured from the line before (v1.6.0).
+			line, col := pe.Position.Line, clampCol(src, pe.Position.Line, pe.Position.Col)
+			if s := pe.Position.Start; s >= 0 && s <= len(src) {
+				if l, c := diag.At(src, s); l == line {
+					col = c
+				}
+			}
+			return nil, diag.Errorf(diag.Pos{File: file, Line: line + line0 - 1, Col: col},
 				"invalid TOML: %s", pe.Message)
 		}
 		return nil, diag.Errorf(diag.Pos{File: file, Line: line0}, "invalid TOML: %v", err)
 	}
 	lines := strings.Split(string(src), "\n")
+	// keyLine finds where top-level key k is written: `k = …`, `"k" = …`,
+	// `'k' = …`, a dotted `k.x = …`, or a table header `[k]`, `[[k]]`, `[k.x]`.
+	// Top-level keys come before the first table header; the header of a
+	// table is where its value starts. Unfound: the block's first line.
 	keyLine := func(k string) (int, int) {
+		forms := []string{k, strconv.Quote(k), "'" + k + "'"}
+		inTables := false
 		for i, l := range lines {
 			t := strings.TrimLeft(l, " \t")
-			if strings.HasPrefix(t, k) || strings.HasPrefix(t, strconv.Quote(k)) {
-				rest := strings.TrimLeft(t[len(k):], " \t\"")
-				if strings.HasPrefix(rest, "=") {
-					return i + line0, len(l) - len(t) + 1
+			col := len(l) - len(t) + 1
+			header, isHeader := strings.CutPrefix(t, "[")
+			inTables = inTables || isHeader
+			if isHeader {
+				t = strings.TrimLeft(strings.TrimPrefix(header, "["), " \t")
+			} else if inTables {
+				continue
+			}
+			for _, form := range forms {
+				rest, ok := strings.CutPrefix(t, form)
+				rest = strings.TrimLeft(rest, " \t")
+				if ok && (strings.HasPrefix(rest, ".") || strings.HasPrefix(rest, "=") && !isHeader || strings.HasPrefix(rest, "]") && isHeader) {
+					return i + line0, col
 				}
 			}
 		}
-		return line0, 0
+		return line0, 1
 	}
 	root := &Node{Kind: Map, Line: line0, Col: 1}
 	keys := make([]string, 0, len(m))
@@ -356,10 +499,36 @@ func ParseTOML(file string, src []byte, line0 int) (*Node, error) {
 	sort.Strings(keys)
 	for _, k := range keys {
 		l, c := keyLine(k)
+		if goDepth(m[k], 1) > maxDepth {
+			return nil, diag.Errorf(diag.Pos{File: file, Line: l, Col: c}, "values nested more than %d deep", maxDepth)
+		}
 		root.Keys = append(root.Keys, &Node{Kind: String, Str: k, Line: l, Col: c})
 		root.Vals = append(root.Vals, fromGo(m[k], l, c))
 	}
 	return root, nil
+}
+
+// goDepth is how deep v nests, up to just past maxDepth (d is v's own depth).
+func goDepth(v any, d int) int {
+	if d > maxDepth {
+		return d
+	}
+	deepest := d
+	switch x := v.(type) {
+	case []any:
+		for _, it := range x {
+			deepest = max(deepest, goDepth(it, d+1))
+		}
+	case []map[string]any:
+		for _, it := range x {
+			deepest = max(deepest, goDepth(it, d+1))
+		}
+	case map[string]any:
+		for _, it := range x {
+			deepest = max(deepest, goDepth(it, d+1))
+		}
+	}
+	return deepest
 }
 
 func fromGo(v any, line, col int) *Node {
@@ -613,8 +782,10 @@ func (d *Decoder) URL(n *Node, key string) (*url.URL, bool) {
 	return u, true
 }
 
-// Normalise drops a UTF-8 byte order mark and turns CRLF line ends into LF, so
-// line numbers and columns stay those an editor shows.
+// Normalise drops a UTF-8 byte order mark and turns CRLF and lone CR line
+// ends into LF, so line numbers and columns stay those an editor shows. A
+// lone CR ends a line for YAML 1.2 and CommonMark alike: kept, it would
+// shift every position the parsers report past diag.At's count of LFs.
 func Normalise(src []byte) []byte {
 	src = bytes.TrimPrefix(src, []byte("\xEF\xBB\xBF"))
 	if bytes.IndexByte(src, '\r') < 0 {
@@ -622,7 +793,11 @@ func Normalise(src []byte) []byte {
 	}
 	out := make([]byte, 0, len(src))
 	for i := 0; i < len(src); i++ {
-		if src[i] == '\r' && i+1 < len(src) && src[i+1] == '\n' {
+		if src[i] == '\r' {
+			if i+1 < len(src) && src[i+1] == '\n' {
+				continue
+			}
+			out = append(out, '\n')
 			continue
 		}
 		out = append(out, src[i])

@@ -82,7 +82,35 @@ func TestUnknownKeySuggestion(t *testing.T) {
 }
 
 func TestNormalise(t *testing.T) {
-	if got := string(Normalise([]byte("\ufeffa\r\nb\rc\r\n"))); got != "a\nb\rc\n" {
+	if got := string(Normalise([]byte("\ufeffa\r\nb\rc\r\n"))); got != "a\nb\nc\n" {
 		t.Errorf("%q", got)
+	}
+}
+
+func TestDeepNestingIsRefusedBeforeParsing(t *testing.T) {
+	deep := strings.Repeat("[", 20000) + strings.Repeat("]", 20000)
+	for _, tc := range []struct{ src, want string }{
+		{"title: x\nx: " + deep + "\n", "f:3:104: values nested more than 100 deep"},
+		{"title: x\nx: " + strings.Repeat("{a: ", 20000) + "1" + strings.Repeat("}", 20000) + "\n", "f:3:404: values nested more than 100 deep"},
+		{"title: x\nx:\n" + strings.Repeat("- ", 20000) + "1\n", "f:4:201: values nested more than 100 deep"},
+	} {
+		if _, err := ParseYAML("f", []byte(tc.src), 2); err == nil || err.Error() != tc.want {
+			t.Errorf("%.30q…: got %v, want %s", tc.src, err, tc.want)
+		}
+	}
+	// Brackets inside quoted strings and comments do not nest anything.
+	ok := "title: \"" + strings.Repeat("[", 200) + "\"\nb: '" + strings.Repeat("{", 200) + "'\n# " + strings.Repeat("[", 200) + "\nc: [[1], {d: \"]]\"}]\n"
+	if _, err := ParseYAML("f", []byte(ok), 2); err != nil {
+		t.Errorf("brackets in strings counted: %v", err)
+	}
+}
+
+func TestDeepTOMLIsRefused(t *testing.T) {
+	src := "title = \"x\"\nx = " + strings.Repeat("[", 10000) + strings.Repeat("]", 10000) + "\n"
+	if _, err := ParseTOML("f", []byte(src), 2); err == nil || err.Error() != "f:3:1: values nested more than 100 deep" {
+		t.Errorf("got %v", err)
+	}
+	if _, err := ParseTOML("f", []byte("x = [[1], [2, [3]]]\n"), 2); err != nil {
+		t.Errorf("shallow nesting refused: %v", err)
 	}
 }
