@@ -167,13 +167,15 @@ type builder struct {
 	pages    atomic.Int64
 	rendered atomic.Int64
 
-	mu       sync.Mutex
-	ids      map[string]map[string]bool // source path → ids on that page
-	spill    *printSpill                // one-shot builds: print fragments on disk
-	bodies   map[*course.Page]bodyRef   // page bodies, for /print/ and the search index
-	refs     []pageRef
-	links    map[*course.Page][]markdown.Link // resolved links per page, for checks.go
-	tmplErrs map[string]*tmplErr              // layout error → pages it broke
+	mu    sync.Mutex
+	ids   map[string]map[string]bool // source path → ids on that page
+	spill *printSpill                // one-shot builds: print fragments on disk
+	// layoutSrcs are the layout files parseLayouts read (checks look in them too).
+	layoutSrcs []render.Source
+	bodies     map[*course.Page]bodyRef // page bodies, for /print/ and the search index
+	refs       []pageRef
+	links      map[*course.Page][]markdown.Link // resolved links per page, for checks.go
+	tmplErrs   map[string]*tmplErr              // layout error → pages it broke
 }
 
 // fail records errors that leave no usable site.
@@ -354,6 +356,7 @@ func (b *builder) parseLayouts() error {
 	for _, w := range warns {
 		b.diags.Add(w)
 	}
+	b.layoutSrcs = srcs
 	b.site = b.siteView()
 	b.m.site.Store(b.site)
 	h := b.m.hash()

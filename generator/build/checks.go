@@ -15,7 +15,6 @@ import (
 	"github.com/lectern/lectern/generator/course"
 	"github.com/lectern/lectern/generator/diag"
 	"github.com/lectern/lectern/generator/markdown"
-	"github.com/lectern/lectern/generator/render"
 )
 
 // The configurable checks of whole pages and of the course (those inside a
@@ -261,11 +260,7 @@ func (b *builder) checkOrphans(linked map[string]bool) {
 	if len(pages) == 0 {
 		return
 	}
-	srcs, _, err := render.CollectSources(b.opts.Theme, b.opts.Root) // warnings: reported by parseLayouts
-	if err != nil {
-		return // reported by parseLayouts
-	}
-	for _, s := range srcs {
+	for _, s := range b.layoutSrcs {
 		if listsPages.Match(s.Data) {
 			return
 		}
@@ -358,11 +353,7 @@ func (b *builder) checkAssets(linked map[string]bool) {
 	if len(candidates) == 0 {
 		return
 	}
-	srcs, _, err := render.CollectSources(b.opts.Theme, b.opts.Root) // warnings: reported by parseLayouts
-	if err != nil {
-		return
-	}
-	for _, s := range srcs {
+	for _, s := range b.layoutSrcs {
 		texts = append(texts, s.Data)
 	}
 	sort.Strings(candidates)

@@ -18,7 +18,7 @@ import (
 // the memo's key: any change of them starts a new memo.
 func (b *builder) course(cfg *config.Site, site *content.Site, lastmod map[string]time.Time) (*course.Course, error) {
 	m := b.m
-	if !b.oneShot && m.course != nil && sameResources(m.courseRes, site.Resources) && sameShape(m.courseFiles, site.Files) {
+	if !b.oneShot && m.course != nil && slices.Equal(m.courseRes, site.Resources) && sameShape(m.courseFiles, site.Files) {
 		for i, f := range site.Files {
 			if f != m.courseFiles[i] && !f.Broken {
 				if p := m.course.BySource(f.Path); p != nil {
@@ -36,10 +36,6 @@ func (b *builder) course(cfg *config.Site, site *content.Site, lastmod map[strin
 		m.courseRes = slices.Clone(site.Resources)
 	}
 	return c, err
-}
-
-func sameResources(a, b []content.Resource) bool {
-	return slices.Equal(a, b)
 }
 
 // sameShape reports whether course.Build gives the same course for files b

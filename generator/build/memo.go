@@ -138,35 +138,20 @@ func lastmodKey(m map[string]time.Time) string {
 
 // sweep forgets outputs this run did not produce (deleted pages).
 func (m *memo) sweep() {
-	for p := range m.pages {
-		if !m.used[p] {
-			delete(m.pages, p)
-		}
-	}
-	for p := range m.mins {
-		if !m.used[p] {
-			delete(m.mins, p)
-		}
-	}
-	for p := range m.lazies {
-		if !m.used[p] {
-			delete(m.lazies, p)
-		}
-	}
-	for p := range m.keyed {
-		if !m.used[p] {
-			delete(m.keyed, p)
-		}
-	}
-	for f := range m.docs {
-		if !m.usedFiles[f] {
-			delete(m.docs, f)
-			delete(m.objs, f)
-		}
-	}
-	for p := range m.blobs {
-		if !m.usedBlobs[p] {
-			delete(m.blobs, p)
+	forgetUnused(m.pages, m.used)
+	forgetUnused(m.mins, m.used)
+	forgetUnused(m.lazies, m.used)
+	forgetUnused(m.keyed, m.used)
+	forgetUnused(m.blobs, m.usedBlobs)
+	forgetUnused(m.objs, m.usedFiles)
+	forgetUnused(m.docs, m.usedFiles)
+}
+
+// forgetUnused deletes the entries of m whose keys used does not hold.
+func forgetUnused[K comparable, V any](m map[K]V, used map[K]bool) {
+	for k := range m {
+		if !used[k] {
+			delete(m, k)
 		}
 	}
 }

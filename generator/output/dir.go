@@ -167,6 +167,11 @@ func (d *Dir) Dest() string { return d.dest }
 // 0755). It fails on an invalid path, on a second write of one path, on a
 // path that conflicts with earlier ones, and after Commit or Abort.
 func (d *Dir) Write(path string, data []byte) error {
+	return d.write(path, func() error { return writeFile(d.tmp, path, data) })
+}
+
+// write registers path, runs do and records its error for Commit.
+func (d *Dir) write(path string, do func() error) error {
 	d.mu.Lock()
 	if d.state != dirOpen {
 		d.mu.Unlock()
@@ -180,7 +185,7 @@ func (d *Dir) Write(path string, data []byte) error {
 	d.mu.Unlock()
 	defer d.inflight.Done()
 
-	err := writeFile(d.tmp, path, data)
+	err := do()
 	if err != nil {
 		d.mu.Lock()
 		if d.writeErr == nil {
@@ -194,28 +199,7 @@ func (d *Dir) Write(path string, data []byte) error {
 // WriteStream writes a file that write produces piece by piece (an output
 // too large to hold in memory at once: the print page of a big course).
 func (d *Dir) WriteStream(path string, write func(io.Writer) error) error {
-	d.mu.Lock()
-	if d.state != dirOpen {
-		d.mu.Unlock()
-		return fmt.Errorf("output: writing %q after Commit or Abort", path)
-	}
-	if err := d.paths.add(path); err != nil {
-		d.mu.Unlock()
-		return err
-	}
-	d.inflight.Add(1)
-	d.mu.Unlock()
-	defer d.inflight.Done()
-
-	err := streamFile(d.tmp, path, write)
-	if err != nil {
-		d.mu.Lock()
-		if d.writeErr == nil {
-			d.writeErr = err
-		}
-		d.mu.Unlock()
-	}
-	return err
+	return d.write(path, func() error { return streamFile(d.tmp, path, write) })
 }
 
 func streamFile(root, path string, write func(io.Writer) error) error {

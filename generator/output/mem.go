@@ -1,6 +1,7 @@
 package output
 
 import (
+	"bytes"
 	"maps"
 	"slices"
 	"strings"
@@ -117,12 +118,27 @@ func (m *Mem) WriteLazyDir(prefix string, d *LazyDir) error {
 	return nil
 }
 
-// LazyDirs returns the lazy folders by prefix (for comparing two sites
-// without making them).
-func (m *Mem) LazyDirs() map[string]*LazyDir {
+// Same reports whether path holds the same file in m and o, without making
+// lazy files or folders (those compare by key). Bytes shared between two
+// builds compare by pointer first.
+func (m *Mem) Same(o *Mem, path string) bool {
 	m.mu.RLock()
-	defer m.mu.RUnlock()
-	return maps.Clone(m.dirs)
+	x, okX := m.data[path]
+	lx, lazyX := m.lazy[path]
+	dx := m.dirs[path]
+	m.mu.RUnlock()
+	o.mu.RLock()
+	y, okY := o.data[path]
+	ly, lazyY := o.lazy[path]
+	dy := o.dirs[path]
+	o.mu.RUnlock()
+	switch {
+	case dx != nil || dy != nil:
+		return dx != nil && dy != nil && (dx == dy || dx.Key == dy.Key)
+	case lazyX || lazyY:
+		return lazyX && lazyY && (lx == ly || lx.Key == ly.Key)
+	}
+	return okX == okY && len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0] || bytes.Equal(x, y))
 }
 
 // dirOf returns the lazy folder holding path, if any.
@@ -161,14 +177,6 @@ func (m *Mem) Has(path string) bool {
 		}
 	}
 	return ok
-}
-
-// LazyFile returns the lazy file at path, if path holds one.
-func (m *Mem) LazyFile(path string) (*Lazy, bool) {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	l, ok := m.lazy[path]
-	return l, ok
 }
 
 // Write stores data under path without copying it: as the Sink contract

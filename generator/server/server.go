@@ -7,7 +7,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -174,7 +173,6 @@ func (s *Server) Rebuild(ctx context.Context, changed []string) bool {
 func diffFiles(a, b *output.Mem) []string {
 	var out []string
 	pa, pb := a.ShallowPaths(), b.ShallowPaths()
-	da, db := a.LazyDirs(), b.LazyDirs()
 	i, j := 0, 0
 	for i < len(pa) || j < len(pb) {
 		switch {
@@ -185,30 +183,7 @@ func diffFiles(a, b *output.Mem) []string {
 			out = append(out, pb[j])
 			j++
 		default:
-			if xa, xb := da[pa[i]], db[pb[j]]; xa != nil || xb != nil {
-				if xa == nil || xb == nil || (xa != xb && xa.Key != xb.Key) {
-					out = append(out, pa[i])
-				}
-				i++
-				j++
-				continue
-			}
-			la, okA := a.LazyFile(pa[i])
-			lb, okB := b.LazyFile(pb[j])
-			if okA || okB {
-				// Lazy files compare by key: making them here would
-				// defeat their purpose.
-				if !okA || !okB || (la != lb && la.Key != lb.Key) {
-					out = append(out, pa[i])
-				}
-				i++
-				j++
-				continue
-			}
-			x, _ := a.Get(pa[i])
-			y, _ := b.Get(pb[j])
-			same := len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0] || bytes.Equal(x, y))
-			if !same {
+			if !a.Same(b, pa[i]) {
 				out = append(out, pa[i])
 			}
 			i++
