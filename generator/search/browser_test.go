@@ -9,8 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -23,55 +21,11 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/lectern/lectern/generator/internal/browsertest"
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/js"
 )
-
-// chromium returns the browser for end-to-end tests. In CI (CI set) a
-// missing browser fails the test: .ci/run installs Debian's chromium.
-// (Copied from generator/server/browser_test.go.)
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{os.Getenv("LECTERN_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
-		if p == "" {
-			continue
-		}
-		if _, err := exec.LookPath(p); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("no Chromium: CI must install it (apt-get install -y chromium); set LECTERN_CHROMIUM to another path")
-	}
-	t.Skip("no Chromium found (apt-get install chromium, or set LECTERN_CHROMIUM)")
-	return ""
-}
-
-// browser starts a headless Chromium for the test.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	exe := chromium(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-domain-reliability", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelB := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelB(); cancelA() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return ctx
-}
 
 func step[T any](t *testing.T, ctx context.Context, what string, a chromedp.Action[T]) T {
 	t.Helper()
@@ -84,34 +38,11 @@ func step[T any](t *testing.T, ctx context.Context, what string, a chromedp.Acti
 	return v
 }
 
-// axeJS finds axe-core's axe.min.js: $LECTERN_AXE_JS, or where .ci/run
-// installs it. In CI a missing file is a failure. (As in
-// generator/internal/learnertest.)
-func axeJS(t *testing.T) string {
-	t.Helper()
-	candidates := []string{os.Getenv("LECTERN_AXE_JS")}
-	if cache, err := os.UserCacheDir(); err == nil {
-		candidates = append(candidates, filepath.Join(cache, "lectern-ci", "node_modules", "axe-core", "axe.min.js"))
-	}
-	for _, c := range candidates {
-		if c == "" {
-			continue
-		}
-		if _, err := os.Stat(c); err == nil {
-			return c
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("axe-core is required in CI: .ci/run installs it with npm; set LECTERN_AXE_JS to axe.min.js")
-	}
-	return ""
-}
-
 // checkAxe runs axe-core's WCAG 2.0/2.1 A and AA rules on the page and
 // fails the test on any violation.
 func checkAxe(t *testing.T, ctx context.Context, when string) {
 	t.Helper()
-	file := axeJS(t)
+	file := browsertest.AxeJS(t)
 	if file == "" {
 		t.Logf("axe-core not found: accessibility not checked %s (set LECTERN_AXE_JS)", when)
 		return
@@ -337,7 +268,7 @@ func query(t *testing.T, ctx context.Context, q string) (string, []result) {
 }
 
 func TestBrowserSearch(t *testing.T) {
-	ctx := browser(t)
+	ctx := browsertest.Start(t)
 	s := newSite(t, Build(smallCourse()))
 	step(t, ctx, "open the page", chromedp.Navigate(s.URL+basePath+"a/"))
 	step(t, ctx, "button shown", chromedp.WaitVisible(".search-open"))
@@ -506,7 +437,7 @@ func TestBrowserNoJavaScript(t *testing.T) {
 // TestBrowserTokensMatchGo runs search.js's tokeniser on the table, the
 // bundled course and a synthetic corpus, and compares with Go's.
 func TestBrowserTokensMatchGo(t *testing.T) {
-	ctx := browser(t)
+	ctx := browsertest.Start(t)
 	s := newSite(t, Build(smallCourse()))
 	step(t, ctx, "open the page", chromedp.Navigate(s.URL+basePath))
 	step(t, ctx, "script ran", chromedp.WaitVisible(".search-open"))
@@ -565,7 +496,7 @@ func TestBrowserQueryTime10k(t *testing.T) {
 	if testing.Short() {
 		t.Skip("10,000 pages: not in -short")
 	}
-	ctx := browser(t)
+	ctx := browsertest.Start(t)
 	pages := pages10k()
 	files := Build(pages)
 	byPath := map[string][]byte{}

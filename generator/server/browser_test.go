@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,53 +13,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/lectern/lectern"
+	"github.com/lectern/lectern/generator/internal/browsertest"
 )
-
-// chromium returns the browser for end-to-end tests. In CI (CI set) a
-// missing browser fails the test: .ci/run installs Debian's chromium.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{os.Getenv("LECTERN_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
-		if p == "" {
-			continue
-		}
-		if _, err := exec.LookPath(p); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("no Chromium: CI must install it (apt-get install -y chromium); set LECTERN_CHROMIUM to another path")
-	}
-	t.Skip("no Chromium found (apt-get install chromium, or set LECTERN_CHROMIUM)")
-	return ""
-}
-
-// browser starts a headless Chromium for the test.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	exe := chromium(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-domain-reliability", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelB := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelB(); cancelA() })
-	// Start the browser with no deadline; steps get their own timeouts.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return ctx
-}
 
 // live starts a server with its watcher on a fresh site.
 func live(t *testing.T) (root, url string) {
@@ -111,7 +65,7 @@ func edit(t *testing.T, path, data string) chromedp.Action[chromedp.Void] {
 }
 
 func TestBrowserLiveReload(t *testing.T) {
-	ctx := browser(t)
+	ctx := browsertest.Start(t)
 	root, url := live(t)
 	lesson := filepath.Join(root, "content/01-m/01-a.md")
 

@@ -7,9 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -23,6 +21,7 @@ import (
 
 	"github.com/lectern/lectern"
 	"github.com/lectern/lectern/generator/build"
+	"github.com/lectern/lectern/generator/internal/browsertest"
 	"github.com/lectern/lectern/generator/output"
 )
 
@@ -160,25 +159,6 @@ func (s *site) notFound(w http.ResponseWriter) {
 	_, _ = w.Write(data)
 }
 
-// chromium returns the browser. In CI (CI set) a missing browser fails the
-// test: .ci/run installs Debian's chromium.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{os.Getenv("LECTERN_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
-		if p == "" {
-			continue
-		}
-		if _, err := exec.LookPath(p); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("no Chromium: CI must install it (apt-get install -y chromium); set LECTERN_CHROMIUM to another path")
-	}
-	t.Skip("no Chromium found (apt-get install chromium, or set LECTERN_CHROMIUM)")
-	return ""
-}
-
 // One Chromium serves the whole test binary; each test gets its own tab in
 // its own browser context, so localStorage never leaks between tests.
 var theBrowser struct {
@@ -195,20 +175,7 @@ func startBrowser(exe string) {
 	if b.err != nil {
 		return
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-domain-reliability", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(b.dir),
-	)
+	opts := browsertest.Options(exe, b.dir, chromedp.Flag("hide-scrollbars", true))
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelB := chromedp.NewContext(actx)
 	b.ctx, b.cancel = ctx, func() { cancelB(); cancelA() }
@@ -231,7 +198,7 @@ func stopBrowser() {
 // uncaught JavaScript error in the page fails the test.
 func newTab(t *testing.T) context.Context {
 	t.Helper()
-	exe := chromium(t)
+	exe := browsertest.Chromium(t)
 	theBrowser.once.Do(func() { startBrowser(exe) })
 	if theBrowser.err != nil {
 		t.Fatalf("starting Chromium: %v", theBrowser.err)
@@ -403,25 +370,13 @@ func luminance(css string) float64 {
 	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
 }
 
-// axeJS finds axe-core's axe.min.js: $LECTERN_AXE_JS, or where .ci/run
-// installs it. In CI a missing file is a failure.
+// axeJS finds axe-core's axe.min.js (see browsertest.AxeJS); the test is
+// skipped without it outside CI.
 func axeJS(t *testing.T) string {
 	t.Helper()
-	candidates := []string{os.Getenv("LECTERN_AXE_JS")}
-	if cache, err := os.UserCacheDir(); err == nil {
-		candidates = append(candidates, filepath.Join(cache, "lectern-ci", "node_modules", "axe-core", "axe.min.js"))
+	file := browsertest.AxeJS(t)
+	if file == "" {
+		t.Skip("axe-core not found (run .ci/run once, or npm install axe-core and set LECTERN_AXE_JS to node_modules/axe-core/axe.min.js)")
 	}
-	for _, c := range candidates {
-		if c == "" {
-			continue
-		}
-		if _, err := os.Stat(c); err == nil {
-			return c
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("axe-core is required in CI: .ci/run installs it with npm; set LECTERN_AXE_JS to axe.min.js")
-	}
-	t.Skip("axe-core not found (run .ci/run once, or npm install axe-core and set LECTERN_AXE_JS to node_modules/axe-core/axe.min.js)")
-	return ""
+	return file
 }
