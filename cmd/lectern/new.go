@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/lectern/lectern/generator/course"
 	"io"
 	"io/fs"
 	"os"
@@ -87,7 +88,7 @@ func runNewSite(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "lectern new site: %v\n", err)
 		return exitUsage
 	}
-	data := struct{ Title string }{yamlString(titleFromName(filepath.Base(abs)))}
+	data := struct{ Title string }{yamlString(course.TitleFromName(filepath.Base(abs)))}
 	files, err := scaffold(data)
 	if err != nil {
 		fmt.Fprintf(stderr, "lectern new site: %v\n", err) // a broken embedded template: a bug
@@ -170,35 +171,6 @@ func writeNew(name string, data []byte) error {
 		return err
 	}
 	return f.Close()
-}
-
-var prefixRE = regexp.MustCompile(`^(\d+)[-_. ]+(.+)$`)
-
-// splitPrefix splits a numeric ordering prefix off a name, as the course
-// does: "03-auth" → (3, true, "auth").
-func splitPrefix(name string) (int, bool, string) {
-	m := prefixRE.FindStringSubmatch(name)
-	if m == nil {
-		return 0, false, name
-	}
-	n, err := strconv.Atoi(m[1])
-	if err != nil {
-		return 0, false, name
-	}
-	return n, true, m[2]
-}
-
-// titleFromName makes a title from a file or folder name, as the course
-// does for modules without _index.md: "02-rest-apis" → "Rest apis".
-func titleFromName(name string) string {
-	_, _, rest := splitPrefix(name)
-	rest = strings.TrimSpace(strings.NewReplacer("-", " ", "_", " ").Replace(rest))
-	if rest == "" {
-		return name
-	}
-	r := []rune(rest)
-	r[0] = unicode.ToUpper(r[0])
-	return string(r)
 }
 
 var plainYAML = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N} ,()'._/-]*$`)
@@ -308,7 +280,7 @@ func runNewLesson(args []string, stdout, stderr io.Writer) int {
 
 	order := lessonOrder(root, rel, cfg)
 	name := strings.TrimSuffix(path.Base(rel), ".md")
-	if err := writeNew(full, lessonTemplate(titleFromName(name), titleFromName(path.Base(dir)), order)); err != nil {
+	if err := writeNew(full, lessonTemplate(course.TitleFromName(name), course.TitleFromName(path.Base(dir)), order)); err != nil {
 		fmt.Fprintf(stderr, "lectern new lesson: %v\n", err)
 		return exitUsage
 	}
@@ -364,7 +336,7 @@ func lessonPath(root, file string) (string, string) {
 func lessonRef(rel string) string {
 	segs := strings.Split(strings.TrimSuffix(strings.TrimPrefix(rel, content.Dir+"/"), ".md"), "/")
 	for i, s := range segs {
-		_, _, rest := splitPrefix(s)
+		_, _, rest := course.SplitPrefix(s)
 		var b strings.Builder
 		dash := false
 		for _, r := range strings.ToLower(norm.NFC.String(rest)) {
@@ -419,7 +391,7 @@ func lessonOrder(root, rel string, cfg *config.Site) order {
 			continue
 		}
 		s := sib{name: name}
-		if n, ok, _ := splitPrefix(stem); ok {
+		if n, ok, _ := course.SplitPrefix(stem); ok {
 			s.num, s.hasNum = n, true
 		}
 		if data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(src))); err == nil {
@@ -447,7 +419,7 @@ func lessonOrder(root, rel string, cfg *config.Site) order {
 		w := nums[len(nums)-1] + step
 		return order{weight: w, hasWeight: true, explain: fmt.Sprintf("weight: %d, after its siblings (they use weights, so the file name's prefix does not order it)", w)}
 	}
-	n, ok, _ := splitPrefix(stem)
+	n, ok, _ := course.SplitPrefix(stem)
 	if !ok {
 		return order{explain: "the name has no numeric prefix, so it comes after the numbered siblings, by title; rename it (02-…) or set weight to place it"}
 	}
@@ -493,7 +465,7 @@ func lessonTemplate(title, module string, o order) []byte {
 
 // moduleTemplate is the _index.md of a module folder `new lesson` created.
 func moduleTemplate(folder string) []byte {
-	title := titleFromName(folder)
+	title := course.TitleFromName(folder)
 	var b strings.Builder
 	b.WriteString("---\n")
 	b.WriteString("# This module's own page. Its folder's numeric prefix orders it among the modules.\n")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/lectern/lectern/generator/course"
 	"os"
 	"path/filepath"
 	"strings"
@@ -249,7 +250,7 @@ func TestTitleFromName(t *testing.T) {
 		{"10_wrap_up", "Wrap up"},
 		{"ünicode-names", "Ünicode names"},
 	} {
-		if got := titleFromName(c.in); got != c.want {
+		if got := course.TitleFromName(c.in); got != c.want {
 			t.Errorf("titleFromName(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}

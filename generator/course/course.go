@@ -327,11 +327,11 @@ func (b *builder) module(dir string) *Page {
 	if dir == content.Dir || dir == "." {
 		m = &Page{Kind: KindHome, SrcPath: dir, Title: b.cfg.Title, Description: b.cfg.Description}
 	} else {
-		m = &Page{Kind: KindModule, SrcPath: dir, Title: titleFromName(path.Base(dir))}
+		m = &Page{Kind: KindModule, SrcPath: dir, Title: TitleFromName(path.Base(dir))}
 		m.Parent = b.module(path.Dir(dir))
 		m.Parent.Children = append(m.Parent.Children, m)
 	}
-	if n, ok, _ := splitPrefix(path.Base(dir)); ok {
+	if n, ok, _ := SplitPrefix(path.Base(dir)); ok {
 		m.order, m.hasOrder = float64(n), true
 	}
 	b.modules[dir] = m
@@ -353,7 +353,7 @@ func (b *builder) tree(files []*content.File) {
 			p.Parent = parent
 			parent.Children = append(parent.Children, p)
 			name := strings.TrimSuffix(path.Base(f.Path), path.Ext(f.Path))
-			if n, ok, _ := splitPrefix(name); ok {
+			if n, ok, _ := SplitPrefix(name); ok {
 				p.order, p.hasOrder = float64(n), true
 			}
 		}
@@ -361,7 +361,7 @@ func (b *builder) tree(files []*content.File) {
 		if f.Broken {
 			p.broken, p.excluded = true, true
 			if f.Kind != KindHome && f.Kind != KindModule {
-				p.Title = titleFromName(strings.TrimSuffix(path.Base(f.Path), path.Ext(f.Path)))
+				p.Title = TitleFromName(strings.TrimSuffix(path.Base(f.Path), path.Ext(f.Path)))
 			}
 			b.c.bySrc[f.Path] = p
 			continue
@@ -734,7 +734,7 @@ func distance(a, b string) int {
 func (b *builder) taxonomies() {
 	basePath := b.cfg.BasePath()
 	for _, name := range b.cfg.Taxonomies {
-		t := &Taxonomy{Name: name, Title: titleFromName(name), Path: "/" + name + "/"}
+		t := &Taxonomy{Name: name, Title: TitleFromName(name), Path: "/" + name + "/"}
 		t.URL = basePath + name + "/"
 		bySlug := map[string]*Term{}
 		for _, l := range b.inOrder() {

@@ -11,9 +11,10 @@ import (
 
 var prefixRE = regexp.MustCompile(`^(\d+)[-_. ]+(.+)$`)
 
-// splitPrefix splits a numeric ordering prefix off a file or folder name:
+// SplitPrefix splits a numeric ordering prefix off a file or folder name
+// (lectern new orders new lessons with it):
 // "01-foundations" → (1, true, "foundations").
-func splitPrefix(name string) (n int, ok bool, rest string) {
+func SplitPrefix(name string) (n int, ok bool, rest string) {
 	m := prefixRE.FindStringSubmatch(name)
 	if m == nil {
 		return 0, false, name
@@ -29,7 +30,7 @@ func splitPrefix(name string) (n int, ok bool, rest string) {
 // prefix stripped, NFC, lowercase, anything but letters, digits, '-', '_' and
 // '.' turned into '-'.
 func Segment(name string) string {
-	_, _, rest := splitPrefix(name)
+	_, _, rest := SplitPrefix(name)
 	return clean(rest)
 }
 
@@ -70,9 +71,10 @@ func TermSlug(term string) string {
 	return clean(t)
 }
 
-// titleFromName makes a module title from its folder name: "02-data-storage" → "Data storage".
-func titleFromName(name string) string {
-	_, _, rest := splitPrefix(name)
+// TitleFromName makes a title from a file or folder name (modules without
+// _index.md, taxonomies, lectern new): "02-data-storage" → "Data storage".
+func TitleFromName(name string) string {
+	_, _, rest := SplitPrefix(name)
 	rest = strings.TrimSpace(strings.NewReplacer("-", " ", "_", " ").Replace(rest))
 	if rest == "" {
 		return name

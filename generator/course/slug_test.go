@@ -56,8 +56,8 @@ func TestTitleFromName(t *testing.T) {
 		"apis":            "Apis",
 		"03_under_score":  "Under score",
 	} {
-		if got := titleFromName(in); got != want {
-			t.Errorf("titleFromName(%q) = %q, want %q", in, got, want)
+		if got := TitleFromName(in); got != want {
+			t.Errorf("TitleFromName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
