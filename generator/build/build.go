@@ -594,15 +594,21 @@ func (b *builder) renderView(buf *bytes.Buffer, layout string, v *render.Page, s
 	return data, ok, nil
 }
 
+// write minifies (when on) and hands a file to the sink; minified bytes are
+// reused when the same output had the same bytes last run.
+func (b *builder) write(out string, data []byte) error {
+	return b.writeKeyed(out, b.m.sum(data), func() []byte { return data })
+}
+
 // writeKeyed is write for an output that is costly to make (it grows with
 // the whole course): when key equals the previous run's, the previous bytes
 // are written without calling gen.
 func (b *builder) writeKeyed(out string, key uint64, gen func() []byte) error {
 	b.mu.Lock()
-	prev := b.m.keyed[out]
+	prev := b.m.mins[out]
 	b.m.used[out] = true
 	b.mu.Unlock()
-	if prev != nil && prev.sum == key {
+	if prev != nil && prev.key == key {
 		return b.sinkWrite(out, prev.data)
 	}
 	m, ok := b.minify(out, gen())
@@ -611,30 +617,7 @@ func (b *builder) writeKeyed(out string, key uint64, gen func() []byte) error {
 	}
 	if !b.oneShot {
 		b.mu.Lock()
-		b.m.keyed[out] = &minEntry{sum: key, data: m}
-		b.mu.Unlock()
-	}
-	return b.sinkWrite(out, m)
-}
-
-// write minifies (when on) and hands a file to the sink; minified bytes are
-// reused when the same output had the same bytes last run.
-func (b *builder) write(out string, data []byte) error {
-	sum := b.m.sum(data)
-	b.mu.Lock()
-	prev := b.m.mins[out]
-	b.m.used[out] = true
-	b.mu.Unlock()
-	if prev != nil && prev.sum == sum {
-		return b.sinkWrite(out, prev.data)
-	}
-	m, ok := b.minify(out, data)
-	if !ok {
-		return nil
-	}
-	if !b.oneShot {
-		b.mu.Lock()
-		b.m.mins[out] = &minEntry{sum: sum, data: m}
+		b.m.mins[out] = &minEntry{key: key, data: m}
 		b.mu.Unlock()
 	}
 	return b.sinkWrite(out, m)

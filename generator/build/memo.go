@@ -51,7 +51,6 @@ type memo struct {
 	pages     map[string]*pageEntry             // rendered and minified pages by output path
 	mins      map[string]*minEntry              // other minified outputs by output path
 	lazies    map[string]*output.Lazy           // pages made on request (dev server) by output path
-	keyed     map[string]*minEntry              // outputs written by writeKeyed, by output path (sum = key)
 	searchDir *output.LazyDir                   // the dev server's search index
 
 	// The previous run's course and the files it was built from: a run
@@ -89,7 +88,7 @@ type pageEntry struct {
 }
 
 type minEntry struct {
-	sum  uint64 // hash of the unminified bytes
+	key  uint64 // what the output was made from: its unminified bytes' hash, or writeKeyed's key
 	data []byte
 }
 
@@ -122,7 +121,6 @@ func (b *builder) useMemo(cfg *config.Site, cfgSrc []byte) {
 		pages:     map[string]*pageEntry{},
 		mins:      map[string]*minEntry{},
 		lazies:    map[string]*output.Lazy{},
-		keyed:     map[string]*minEntry{},
 		used:      map[string]bool{},
 		usedBlobs: map[string]bool{},
 		usedFiles: map[*content.File]bool{},
@@ -141,7 +139,6 @@ func (m *memo) sweep() {
 	forgetUnused(m.pages, m.used)
 	forgetUnused(m.mins, m.used)
 	forgetUnused(m.lazies, m.used)
-	forgetUnused(m.keyed, m.used)
 	forgetUnused(m.blobs, m.usedBlobs)
 	forgetUnused(m.objs, m.usedFiles)
 	forgetUnused(m.docs, m.usedFiles)
