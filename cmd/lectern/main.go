@@ -307,13 +307,7 @@ func (r *buildReport) usageError(err error) int {
 
 // contentErrors reports content, layout or configuration errors (exit 1).
 func (r *buildReport) contentErrors(err error, res *build.Result) int {
-	var l diag.List
-	if !errors.As(err, &l) {
-		var c diag.Collector
-		c.Add(err)
-		l = c.List()
-	}
-	l.Sort()
+	l := diagList(err)
 	printDiags(r.stderr, l)
 	warns := l.Warnings()
 	if res != nil && len(warns) == 0 {
@@ -389,6 +383,13 @@ func siteRoot(cmd, source string, stderr io.Writer) (string, bool) {
 
 // printDiags prints one diagnostic per line, sorted.
 func printDiags(w io.Writer, err error) {
+	for _, e := range diagList(err) {
+		fmt.Fprintln(w, e.Error())
+	}
+}
+
+// diagList returns the diagnostics err holds, sorted (a plain error becomes one).
+func diagList(err error) diag.List {
 	var l diag.List
 	if !errors.As(err, &l) {
 		var c diag.Collector
@@ -396,9 +397,7 @@ func printDiags(w io.Writer, err error) {
 		l = c.List()
 	}
 	l.Sort()
-	for _, e := range l {
-		fmt.Fprintln(w, e.Error())
-	}
+	return l
 }
 
 func size(n int64) string {
