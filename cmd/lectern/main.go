@@ -163,9 +163,21 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	noMinify := fs.Bool("no-minify", false, "write readable, unminified output")
 	quiet := fs.Bool("quiet", false, "print errors only")
 	asJSON := fs.Bool("json", false, "print one JSON summary object on stdout")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the build to this file (for go tool pprof)")
+	memProfile := fs.String("memprofile", "", "write an allocation profile of the build to this file (for go tool pprof)")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
+	stopProfiles, err := startProfiles(*cpuProfile, *memProfile)
+	if err != nil {
+		fmt.Fprintf(stderr, "lectern build: %v\n", err)
+		return exitUsage
+	}
+	defer func() {
+		if err := stopProfiles(); err != nil {
+			fmt.Fprintf(stderr, "lectern build: %v\n", err)
+		}
+	}()
 	r := &buildReport{stdout: stdout, stderr: stderr, start: time.Now(), quiet: *quiet, asJSON: *asJSON}
 	if *dest != "" {
 		r.dest, _ = filepath.Abs(*dest)

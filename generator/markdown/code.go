@@ -16,6 +16,7 @@ import (
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/lectern/lectern/generator/internal/fastlex"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
@@ -249,7 +250,7 @@ func (h *highlighter) lexer(lang string) chroma.Lexer {
 	if l == nil {
 		l = h.text
 	} else {
-		l = chroma.Coalesce(l)
+		l = chroma.Coalesce(fastlex.Wrap(l))
 	}
 	h.lexers.Store(lang, lexerEntry{l})
 	return l
@@ -304,7 +305,14 @@ func (h *highlighter) write(w util.BufWriter, cb *codeBlock, code string) {
 	}
 }
 
-func (h *highlighter) highlight(w io.Writer, cb *codeBlock, code string) error {
+func (h *highlighter) highlight(w io.Writer, cb *codeBlock, code string) (err error) {
+	defer func() {
+		// A chroma lexer that panics (some do on odd input) costs the block
+		// its colours, not the page.
+		if p := recover(); p != nil {
+			err = fmt.Errorf("highlighting %s: %v", cb.lang, p)
+		}
+	}()
 	it, err := h.lexer(cb.lang).Tokenise(nil, code)
 	if err != nil {
 		return err
