@@ -179,9 +179,11 @@
   };
   Index.prototype.file = function (path) { return this.get(path + "?v=" + this.meta.hash, false); };
   function fileName(key) {
-    return Array.from(key).map(function (c) {
+    var name = Array.from(key).map(function (c) {
       return /[a-z0-9]/.test(c) ? c : "-" + c.codePointAt(0).toString(16) + "-";
     }).join("");
+    // Names Windows reserves for devices get a "_", which escaping never makes.
+    return /^(con|prn|aux|nul|com[1-9]|lpt[1-9])$/.test(name) ? name + "_" : name;
   }
   // shardOf is the key of the shard holding term t: its longest key prefix.
   Index.prototype.shardOf = function (t) {
@@ -502,7 +504,7 @@
     });
   }
 
-  window.lecternSearch = { tokens: tokens, queryTerms: queryTerms, Index: Index };
+  window.lecternSearch = { tokens: tokens, queryTerms: queryTerms, Index: Index, fileName: fileName };
 
   function init() { document.querySelectorAll("[data-search]").forEach(setup); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

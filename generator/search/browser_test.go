@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -479,6 +480,15 @@ func TestBrowserTokensMatchGo(t *testing.T) {
 		}
 	}
 	t.Logf("%d texts, %d differ", len(texts), bad)
+
+	keys := slices.Sorted(maps.Keys(shardFileCases))
+	arg, _ = json.Marshal(keys)
+	names := step(t, ctx, "shard file names in JS", chromedp.Evaluate[[]string](string(arg)+`.map(k => lecternSearch.fileName(k))`))
+	for i, k := range keys {
+		if i >= len(names) || names[i] != shardFile(k) {
+			t.Errorf("shard %q: JS names its file %q, Go %q", k, names[min(i, len(names)-1)], shardFile(k))
+		}
+	}
 }
 
 func bundledPagesOrNone(t *testing.T) []Page {

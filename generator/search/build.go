@@ -409,7 +409,18 @@ func shardFile(key string) string {
 			b.WriteString("-" + strconv.FormatInt(int64(r), 16) + "-")
 		}
 	}
-	return b.String()
+	// A shard keyed "con" or "lpt1" would be a device on Windows (and is
+	// refused by the output layer): such names get a "_", which the escaping
+	// above never produces. search.js's fileName does the same.
+	switch name := b.String(); name {
+	case "con", "prn", "aux", "nul":
+		return name + "_"
+	default:
+		if len(name) == 4 && (name[:3] == "com" || name[:3] == "lpt") && '1' <= name[3] && name[3] <= '9' {
+			return name + "_"
+		}
+		return name
+	}
 }
 
 func shardJSON(es []entry) []byte {

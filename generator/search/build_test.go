@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/lectern/lectern/generator/output"
 )
 
 type meta struct {
@@ -170,10 +172,21 @@ func TestSnippet(t *testing.T) {
 	}
 }
 
+// shardFileCases are shard keys and their file names; search.js must agree
+// (TestBrowserTokensMatchGo).
+var shardFileCases = map[string]string{
+	"ab": "ab", "c+": "c-2b-", ".n": "-2e-n", "東": "-6771-", "é9": "-e9-9",
+	"con": "con_", "prn": "prn_", "aux": "aux_", "nul": "nul_", "com1": "com1_", "lpt9": "lpt9_",
+	"cons": "cons", "com": "com", "com0": "com0", "lpt10": "lpt10", "co": "co",
+}
+
 func TestShardFileNames(t *testing.T) {
-	for key, want := range map[string]string{"ab": "ab", "c+": "c-2b-", ".n": "-2e-n", "東": "-6771-", "é9": "-e9-9"} {
+	for key, want := range shardFileCases {
 		if got := shardFile(key); got != want {
 			t.Errorf("shardFile(%q) = %q, want %q", key, got, want)
+		}
+		if err := output.CheckPath(Dir + "t/" + shardFile(key) + ".json"); err != nil {
+			t.Errorf("shard %q: %v", key, err)
 		}
 	}
 }
