@@ -388,6 +388,7 @@ func (b *builder) parseLayouts() error {
 		}
 	}
 	b.lay = lay
+	b.site.UseLayouts(lay)
 	return nil
 }
 

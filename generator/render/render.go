@@ -27,9 +27,10 @@ const baseName = "_default/baseof.html"
 
 // Layouts is the parsed template set: one clone of the base per page layout.
 type Layouts struct {
-	sets    map[string]*template.Template // by layout name ("lesson")
-	origin  map[string]string             // template name → "layouts/…" or "layouts/… (built-in theme)"
-	useBase map[string]bool
+	sets     map[string]*template.Template // by layout name ("lesson")
+	partials *template.Template            // the base set, for partialCached
+	origin   map[string]string             // template name → "layouts/…" or "layouts/… (built-in theme)"
+	useBase  map[string]bool
 }
 
 // Source is a layout file and where it came from.
@@ -144,6 +145,7 @@ func Parse(sources []Source, funcs template.FuncMap) (*Layouts, error) {
 		errs.Sort()
 		return nil, errs
 	}
+	l.partials = base
 	return l, nil
 }
 

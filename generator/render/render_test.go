@@ -88,3 +88,41 @@ func TestMissingBaseIsAnError(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// TestPartialCached: a partial runs once per build for each list of keys,
+// the result is the partial's HTML (not escaped again), and a new Site (a
+// new build) starts with an empty cache.
+func TestPartialCached(t *testing.T) {
+	runs := 0
+	var site *Site
+	funcs := Funcs(func() *Site { return site }, func(string) (string, bool) { return "", false })
+	funcs["count"] = func() int { runs++; return runs }
+	l, err := Parse(sources(map[string]string{
+		"_default/baseof.html": `{{block "main" .}}{{end}}`,
+		"_default/lesson.html": `{{define "main"}}{{range .}}[{{partialCached "partials/p.html" . .}}]{{end}}{{end}}`,
+		"partials/p.html":      `<b>{{.}} {{count}}</b>`,
+	}, false), funcs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	render := func() string {
+		var buf bytes.Buffer
+		if err := l.Execute(&buf, "lesson", []string{"a", "b<", "a", "b<"}); err != nil {
+			t.Fatal(err)
+		}
+		return buf.String()
+	}
+	site = &Site{}
+	site.UseLayouts(l)
+	if got, want := render(), "[<b>a 1</b>][<b>b&lt; 2</b>][<b>a 1</b>][<b>b&lt; 2</b>]"; got != want {
+		t.Errorf("first build:\n got %s\nwant %s", got, want)
+	}
+	if got, want := render(), "[<b>a 1</b>][<b>b&lt; 2</b>][<b>a 1</b>][<b>b&lt; 2</b>]"; got != want {
+		t.Errorf("same build again:\n got %s\nwant %s", got, want)
+	}
+	site = &Site{}
+	site.UseLayouts(l)
+	if got, want := render(), "[<b>a 3</b>][<b>b&lt; 4</b>][<b>a 3</b>][<b>b&lt; 4</b>]"; got != want {
+		t.Errorf("next build:\n got %s\nwant %s", got, want)
+	}
+}

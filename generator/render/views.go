@@ -1,9 +1,11 @@
 package render
 
 import (
+	"bytes"
 	"fmt"
 	"html/template"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lectern/lectern/generator/course"
@@ -29,6 +31,17 @@ type Site struct {
 	Duration    time.Duration
 	// HasMatrix: some lesson has both a role and a skill, so /matrix/ exists.
 	HasMatrix bool
+
+	partials *partialCache // partialCached's results for this build
+}
+
+// UseLayouts lets partialCached run partials of l; its cache lives as long
+// as the Site, which is one build.
+func (s *Site) UseLayouts(l *Layouts) { s.partials = &partialCache{layouts: l} }
+
+type partialCache struct {
+	layouts *Layouts
+	m       sync.Map // name + keys → template.HTML
 }
 
 // Heading is an entry of a page's table of contents.
@@ -131,6 +144,28 @@ func (p *Page) IsHome() bool   { return p.Kind == "home" }
 func (p *Page) IsLesson() bool { return p.Kind == "lesson" }
 func (p *Page) IsModule() bool { return p.Kind == "module" }
 
+// NavSplit is a page's Nav cut around its active entry (the module holding
+// the page, or the page itself). The entries before and after it are the
+// same on every page below that entry, so the theme renders each run once
+// per build with partialCached, keyed by Key: the active entry's Ref, or ""
+// when no entry is active (generated pages).
+type NavSplit struct {
+	Before []NavItem
+	Active *NavItem
+	After  []NavItem
+	Key    string
+}
+
+// NavSplit cuts .Nav around its active entry.
+func (p *Page) NavSplit() NavSplit {
+	for i := range p.Nav {
+		if p.Nav[i].Active {
+			return NavSplit{Before: p.Nav[:i], Active: &p.Nav[i], After: p.Nav[i+1:], Key: p.Nav[i].Page.Ref}
+		}
+	}
+	return NavSplit{Before: p.Nav}
+}
+
 // NewNav builds the sidebar for a page showing cur (nil on generated pages).
 func NewNav(site *Site, cur *course.Page) []NavItem {
 	items := make([]NavItem, 0, len(site.Modules))
@@ -195,6 +230,13 @@ func Funcs(site func() *Site, assets func(string) (string, bool)) template.FuncM
 			}
 			return t.Format(time.RFC3339)
 		},
+		// partialCached runs a partial once per build for each distinct set
+		// of keys and reuses the HTML: {{partialCached "partials/x.html" .
+		// .Page.Ref}}. The keys must capture everything the partial's output
+		// depends on.
+		"partialCached": func(name string, data any, keys ...any) (template.HTML, error) {
+			return site().partials.get(name, data, keys)
+		},
 		"plural": func(n int, one, many string) string {
 			if n == 1 {
 				return fmt.Sprintf("%d %s", n, one)
@@ -203,4 +245,26 @@ func Funcs(site func() *Site, assets func(string) (string, bool)) template.FuncM
 		},
 		"lower": strings.ToLower,
 	}
+}
+
+func (c *partialCache) get(name string, data any, keys []any) (template.HTML, error) {
+	if c == nil {
+		return "", fmt.Errorf("partialCached %q: no layouts for this site (Site.UseLayouts)", name)
+	}
+	var k strings.Builder
+	k.WriteString(name)
+	for _, key := range keys {
+		k.WriteByte(0)
+		fmt.Fprint(&k, key)
+	}
+	if v, ok := c.m.Load(k.String()); ok {
+		return v.(template.HTML), nil
+	}
+	var buf bytes.Buffer
+	if err := c.layouts.partials.ExecuteTemplate(&buf, name, data); err != nil {
+		return "", err
+	}
+	h := template.HTML(buf.String())
+	c.m.Store(k.String(), h)
+	return h, nil
 }
