@@ -462,7 +462,17 @@ func printBody(body template.HTML, prefix string, shift int) []byte {
 			return out.Bytes()
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
 			raw := z.Raw()
-			tok := z.Token()
+			// Most tags (chroma's spans above all) stay as they are: look
+			// at the name and attributes without building a Token. Both
+			// paths see the tag name and keys lowercased in place, as
+			// Token would leave them.
+			if !printChanges(z, tt) {
+				out.Write(raw)
+				continue
+			}
+			rz := html.NewTokenizer(bytes.NewReader(raw))
+			rz.Next()
+			tok := rz.Token()
 			changed := false
 			if lvl := headingLevel(tok.DataAtom); lvl > 0 {
 				n := min(lvl+shift, 6)
@@ -510,6 +520,35 @@ func printBody(body template.HTML, prefix string, shift int) []byte {
 			out.Write(z.Raw())
 		}
 	}
+}
+
+// printChanges reports whether printBody rewrites the current tag: a
+// heading, a <details>, or an attribute naming or pointing at an id.
+func printChanges(z *html.Tokenizer, tt html.TokenType) bool {
+	name, more := z.TagName()
+	a := atom.Lookup(name)
+	if headingLevel(a) > 0 {
+		return true
+	}
+	if tt == html.EndTagToken {
+		return false
+	}
+	if a == atom.Details {
+		return true
+	}
+	for more {
+		var k, v []byte
+		k, v, more = z.TagAttr()
+		switch string(k) {
+		case "id", "for", "aria-labelledby", "aria-describedby", "aria-controls", "headers":
+			return true
+		case "href":
+			if len(v) > 1 && v[0] == '#' {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func headingLevel(a atom.Atom) int {

@@ -39,13 +39,24 @@ func Extract(body []byte) []Section {
 		secs[len(secs)-1].Text = collapse(text.String())
 		text.Reset()
 	}
+	// The tokenizer's low-level calls (TagName, TagAttr, Text) instead of
+	// Token: most tags are chroma's spans inside a <pre>, skipped, and
+	// need no attributes or strings.
 	for {
 		tt := z.Next()
 		if tt == html.ErrorToken {
 			break
 		}
-		tok := z.Token()
-		a := tok.DataAtom
+		var a atom.Atom
+		var attrs tagAttrs
+		switch tt {
+		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
+			name, more := z.TagName()
+			a = atom.Lookup(name)
+			if more && tt != html.EndTagToken && skip == 0 && wantsAttrs(a) {
+				attrs = readAttrs(z)
+			}
+		}
 		if skip > 0 {
 			// Left-out elements may nest (a quiz inside a quiz's form is not
 			// expected, but a <span> inside an anchor is).
@@ -61,20 +72,20 @@ func Extract(body []byte) []Section {
 		case html.StartTagToken, html.SelfClosingTagToken:
 			switch {
 			case a == atom.Script || a == atom.Style || a == atom.Template || a == atom.Svg || a == atom.Math || a == atom.Pre ||
-				a == atom.Form && hasClass(tok, "quiz") || a == atom.A && hasClass(tok, "anchor"):
+				a == atom.Form && attrs.hasClass("quiz") || a == atom.A && attrs.hasClass("anchor"):
 				if tt == html.StartTagToken {
 					skip, skipTag = 1, a
 				}
 				continue
-			case (a == atom.H2 || a == atom.H3) && attr(tok, "id") != "" && inHead == 0:
+			case (a == atom.H2 || a == atom.H3) && attrs.get("id") != "" && inHead == 0:
 				flush()
-				secs = append(secs, Section{ID: attr(tok, "id")})
+				secs = append(secs, Section{ID: attrs.get("id")})
 				inHead = a
 				heading.Reset()
 				continue
 			case a == atom.Img:
 				// The alt text describes the image: searchable prose.
-				if alt := attr(tok, "alt"); alt != "" {
+				if alt := attrs.get("alt"); alt != "" {
 					text.WriteString(" " + alt + " ")
 				}
 			}
@@ -91,7 +102,11 @@ func Extract(body []byte) []Section {
 				write(&text, &heading, inHead, " ")
 			}
 		case html.TextToken:
-			write(&text, &heading, inHead, tok.Data)
+			if inHead != 0 {
+				heading.Write(z.Text())
+			} else {
+				text.Write(z.Text())
+			}
 		}
 	}
 	if inHead != 0 {
@@ -99,6 +114,43 @@ func Extract(body []byte) []Section {
 	}
 	flush()
 	return secs
+}
+
+// wantsAttrs reports whether Extract reads the attributes of a start tag.
+func wantsAttrs(a atom.Atom) bool {
+	return a == atom.Form || a == atom.A || a == atom.H2 || a == atom.H3 || a == atom.Img
+}
+
+// tagAttrs are a start tag's attributes, keys lowercased, values unescaped.
+type tagAttrs [][2]string
+
+func readAttrs(z *html.Tokenizer) tagAttrs {
+	var out tagAttrs
+	for more := true; more; {
+		var k, v []byte
+		k, v, more = z.TagAttr()
+		out = append(out, [2]string{string(k), string(v)})
+	}
+	return out
+}
+
+// get returns the first value of an attribute, as html.Token would hold it.
+func (as tagAttrs) get(name string) string {
+	for _, a := range as {
+		if a[0] == name {
+			return a[1]
+		}
+	}
+	return ""
+}
+
+func (as tagAttrs) hasClass(class string) bool {
+	for _, c := range strings.Fields(as.get("class")) {
+		if c == class {
+			return true
+		}
+	}
+	return false
 }
 
 func write(text, heading *strings.Builder, inHead atom.Atom, s string) {
@@ -125,24 +177,6 @@ func isBreak(a atom.Atom) bool {
 }
 
 func selfClosing(a atom.Atom) bool { return a == atom.Img || a == atom.Br || a == atom.Input }
-
-func attr(t html.Token, name string) string {
-	for _, a := range t.Attr {
-		if a.Key == name {
-			return a.Val
-		}
-	}
-	return ""
-}
-
-func hasClass(t html.Token, class string) bool {
-	for _, c := range strings.Fields(attr(t, "class")) {
-		if c == class {
-			return true
-		}
-	}
-	return false
-}
 
 // collapse turns runs of white space into one space and trims the ends.
 func collapse(s string) string {

@@ -1,0 +1,167 @@
+package search
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"github.com/lectern/lectern/generator/markdown"
+)
+
+// extractRef is Extract as it was written first, with html.Token: the
+// reference the low-level version must agree with.
+func extractRef(body []byte) []Section {
+	z := html.NewTokenizer(bytes.NewReader(body))
+	var (
+		secs    = []Section{{}}
+		text    strings.Builder // the current section's prose
+		heading strings.Builder
+		inHead  atom.Atom // h2 or h3 being read as a section title
+		skip    int       // depth inside an element left out
+		skipTag atom.Atom
+	)
+	flush := func() {
+		secs[len(secs)-1].Text = collapse(text.String())
+		text.Reset()
+	}
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		tok := z.Token()
+		a := tok.DataAtom
+		if skip > 0 {
+			// Left-out elements may nest (a quiz inside a quiz's form is not
+			// expected, but a <span> inside an anchor is).
+			switch {
+			case tt == html.StartTagToken && a == skipTag && !selfClosing(a):
+				skip++
+			case tt == html.EndTagToken && a == skipTag:
+				skip--
+			}
+			continue
+		}
+		switch tt {
+		case html.StartTagToken, html.SelfClosingTagToken:
+			switch {
+			case a == atom.Script || a == atom.Style || a == atom.Template || a == atom.Svg || a == atom.Math || a == atom.Pre ||
+				a == atom.Form && refHasClass(tok, "quiz") || a == atom.A && refHasClass(tok, "anchor"):
+				if tt == html.StartTagToken {
+					skip, skipTag = 1, a
+				}
+				continue
+			case (a == atom.H2 || a == atom.H3) && refAttr(tok, "id") != "" && inHead == 0:
+				flush()
+				secs = append(secs, Section{ID: refAttr(tok, "id")})
+				inHead = a
+				heading.Reset()
+				continue
+			case a == atom.Img:
+				// The alt text describes the image: searchable prose.
+				if alt := refAttr(tok, "alt"); alt != "" {
+					text.WriteString(" " + alt + " ")
+				}
+			}
+			if isBreak(a) {
+				write(&text, &heading, inHead, " ")
+			}
+		case html.EndTagToken:
+			if a == inHead && inHead != 0 {
+				secs[len(secs)-1].Title = collapse(heading.String())
+				inHead = 0
+				continue
+			}
+			if isBreak(a) {
+				write(&text, &heading, inHead, " ")
+			}
+		case html.TextToken:
+			write(&text, &heading, inHead, tok.Data)
+		}
+	}
+	if inHead != 0 {
+		secs[len(secs)-1].Title = collapse(heading.String())
+	}
+	flush()
+	return secs
+}
+
+func refAttr(t html.Token, name string) string {
+	for _, a := range t.Attr {
+		if a.Key == name {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func refHasClass(t html.Token, class string) bool {
+	for _, c := range strings.Fields(refAttr(t, "class")) {
+		if c == class {
+			return true
+		}
+	}
+	return false
+}
+
+var extractSamples = []string{
+	"",
+	"<p>plain</p>",
+	`<p>intro</p><h2 id="a">A <code>b</code><a class="anchor" href="#a">#</a></h2><p>x &amp; y</p><h3 id="c">C</h3>text`,
+	`<pre class="chroma"><code><span class="k">func</span> <span>main</span></code></pre><p>after</p>`,
+	`<form class="quiz other"><p>answer</p></form><FORM CLASS="QUIZ">kept?</FORM><p>x</p>`,
+	`<img alt="a &lt;cat&gt;" src=x><img alt=""><IMG ALT="Upper">`,
+	`<h2 id="x" id="y">dup</h2><h2>no id</h2><h3 id="">empty</h3>`,
+	`<h2 id="u">unclosed <b>bold`,
+	`<script>let a = "<p>";</script><style>p{}</style><svg><text>t</text></svg><template><p>t</p></template>`,
+	`<a class="anchor"><span>in</span><a class="anchor">nested</a></a>after`,
+	"<p>\x00nul</p><p>&#0;&#xD800;&nbsp;&unknown;</p>",
+	`<pre><pre>x</pre>y</pre>z`,
+	`<br/><hr/><input value="v"/><sup>1</sup>word`,
+}
+
+// TestExtractMatchesReference compares Extract with extractRef on hostile
+// samples and on every page of the bundled course.
+func TestExtractMatchesReference(t *testing.T) {
+	bodies := append([]string(nil), extractSamples...)
+	conv, err := markdown.New(markdown.Options{Typographer: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = fs.WalkDir(os.DirFS("../../content"), ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") {
+			src, err := os.ReadFile("../../content/" + p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, body := frontMatter(src)
+			bodies = append(bodies, string(conv.Convert(body, nil).HTML))
+		}
+		return nil
+	})
+	if len(bodies) < len(extractSamples)+40 {
+		t.Fatalf("only %d bodies: is the bundled course there?", len(bodies))
+	}
+	for _, b := range bodies {
+		if got, want := Extract([]byte(b)), extractRef([]byte(b)); !reflect.DeepEqual(got, want) {
+			t.Errorf("Extract(%.80q…):\n got %q\nwant %q", b, got, want)
+		}
+	}
+}
+
+func FuzzExtractMatchesReference(f *testing.F) {
+	for _, s := range extractSamples {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, b string) {
+		if got, want := Extract([]byte(b)), extractRef([]byte(b)); !reflect.DeepEqual(got, want) {
+			t.Errorf("Extract(%q):\n got %q\nwant %q", b, got, want)
+		}
+	})
+}
