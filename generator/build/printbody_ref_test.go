@@ -82,7 +82,6 @@ func printBodyRef(body template.HTML, prefix string, shift int) []byte {
 	}
 }
 
-
 var printSamples = []string{
 	"",
 	`<h1 id="t">T</h1><h2 id="a">A<a class="anchor" href="#a">#</a></h2><h6>six</h6><H3 ID="UP">up</H3>`,
