@@ -42,7 +42,15 @@ import (
 type Lexer struct {
 	orig     *chroma.RegexLexer
 	registry *chroma.LexerRegistry
-	rules    map[string][]*rule
+	states   map[string]*state
+	compiled chroma.CompiledRules // the same rules as chroma sees them, for emitters that look (ByGroupNames)
+}
+
+// state is one state's rules, and for each ASCII character the rules that
+// can start with it, in order.
+type state struct {
+	rules []*rule
+	ascii [128][]uint16
 }
 
 type rule struct {
@@ -50,6 +58,13 @@ type rule struct {
 	first *syntax.Prefix // nil: any character may start a match
 	words *words         // non-nil: a literal word list
 }
+
+const matchTimeout = 5 * time.Second
+
+// rewritesRules names lexers whose mutators change the compiled rules while
+// lexing (through LexerState.Rules), which fastlex's own rule lists would
+// not see: chroma runs them.
+var rewritesRules = map[string]bool{"Raku": true}
 
 var cache sync.Map // *chroma.RegexLexer → *Lexer or error
 
@@ -59,7 +74,7 @@ var cache sync.Map // *chroma.RegexLexer → *Lexer or error
 // are safe for concurrent use, as chroma's are.
 func Wrap(l chroma.Lexer) chroma.Lexer {
 	rl, ok := l.(*chroma.RegexLexer)
-	if !ok {
+	if !ok || rewritesRules[rl.Config().Name] {
 		return l
 	}
 	if v, ok := cache.Load(rl); ok {
@@ -116,7 +131,11 @@ func New(rl *chroma.RegexLexer, registry *chroma.LexerRegistry) (*Lexer, error) 
 			if err != nil {
 				return nil, fmt.Errorf("%s: rule %s: %w", cfg.Name, state, err)
 			}
-			re.MatchTimeout = 250 * time.Millisecond // as chroma
+			// chroma gives each match 250 ms, then treats the rule as not
+			// matching: on a loaded machine that makes the colours depend
+			// on the load. A match takes microseconds; the limit only has
+			// to stop a runaway expression.
+			re.MatchTimeout = matchTimeout
 			cr := &chroma.CompiledRule{Rule: r, Regexp: re}
 			pr := &rule{CompiledRule: cr}
 			if tree, err := syntax.Parse(pattern, syntax.ParseOptions{}); err == nil {
@@ -146,13 +165,22 @@ restart:
 			}
 		}
 	}
-	f := &Lexer{orig: rl, registry: registry, rules: make(map[string][]*rule, len(compiled))}
-	for state, rs := range compiled {
-		out := make([]*rule, len(rs))
+	f := &Lexer{orig: rl, registry: registry, states: make(map[string]*state, len(compiled)), compiled: compiled}
+	for name, rs := range compiled {
+		st := &state{rules: make([]*rule, len(rs))}
 		for i, r := range rs {
-			out[i] = prepared[r]
+			st.rules[i] = prepared[r]
 		}
-		f.rules[state] = out
+		if len(rs) <= 1<<16 {
+			for c := rune(0); c < 128; c++ {
+				for i, r := range st.rules {
+					if r.canStart(c, unicode.ToLower(c)) {
+						st.ascii[c] = append(st.ascii[c], uint16(i))
+					}
+				}
+			}
+		}
+		f.states[name] = st
 	}
 	return f, nil
 }
@@ -194,7 +222,7 @@ func (f *Lexer) iterator(options *chroma.TokeniseOptions, text string) *iterator
 			Lexer:          f.orig, // nested lexing (UsingSelf) goes through chroma itself
 			Text:           []rune(text),
 			Stack:          []string{options.State},
-			Rules:          nil, // not used by emitters or mutators
+			Rules:          f.compiled,
 			MutatorContext: map[any]any{},
 		},
 	}
@@ -237,11 +265,11 @@ func (it *iterator) next() chroma.Token {
 			return t
 		}
 		l.State = l.Stack[len(l.Stack)-1]
-		rules, ok := it.lexer.rules[l.State]
+		st, ok := it.lexer.states[l.State]
 		if !ok {
 			panic("unknown state " + l.State)
 		}
-		index, r, groups, named := match(l.Text, l.Pos, rules)
+		index, r, groups, named := st.match(l.Text, l.Pos)
 		if groups == nil {
 			// Pygments' rule: an unmatched newline outside the initial
 			// state resets the stack.
@@ -303,45 +331,67 @@ func (it *iterator) drain() (chroma.Token, bool) {
 	return chroma.Token{}, false
 }
 
+// canStart reports whether the rule may match text starting with ch
+// (lower is unicode.ToLower(ch)), by regexp2's first-character analysis.
+func (r *rule) canStart(ch, lower rune) bool {
+	p := r.first
+	if p == nil {
+		return true
+	}
+	if p.CaseInsensitive {
+		ch = lower
+	}
+	return p.PrefixSet.CharIn(ch)
+}
+
 // match is chroma's matchRules: the first rule matching at pos, its
 // groups, and its groups by name. Rules that cannot match are skipped
 // without running their expression.
-func match(text []rune, pos int, rules []*rule) (int, *chroma.CompiledRule, []string, map[string]string) {
+func (st *state) match(text []rune, pos int) (int, *chroma.CompiledRule, []string, map[string]string) {
 	ch := text[pos]
+	if ch >= 0 && ch < 128 && len(st.rules) <= 1<<16 {
+		for _, i := range st.ascii[ch] {
+			if groups, named, ok := st.rules[i].try(text, pos); ok {
+				return int(i), st.rules[i].CompiledRule, groups, named
+			}
+		}
+		return 0, &chroma.CompiledRule{}, nil, nil
+	}
 	lower := unicode.ToLower(ch)
-	for i, r := range rules {
-		if p := r.first; p != nil {
-			c := ch
-			if p.CaseInsensitive {
-				c = lower
-			}
-			if !p.PrefixSet.CharIn(c) {
-				continue
-			}
+	for i, r := range st.rules {
+		if !r.canStart(ch, lower) {
+			continue
 		}
-		if w := r.words; w != nil {
-			n, possible := w.match(text, pos)
-			if n < 0 {
-				if !possible {
-					continue
-				}
-			} else {
-				m := string(text[pos : pos+n])
-				return i, r.CompiledRule, []string{m, m}, map[string]string{"0": m, "1": m}
-			}
-		}
-		m, err := r.Regexp.FindRunesMatchStartingAt(text, pos)
-		if m != nil && err == nil && m.RuneIndex == pos {
-			gs := m.Groups()
-			groups := make([]string, 0, len(gs))
-			named := make(map[string]string, len(gs))
-			for _, g := range gs {
-				s := g.String()
-				named[g.Name] = s
-				groups = append(groups, s)
-			}
+		if groups, named, ok := r.try(text, pos); ok {
 			return i, r.CompiledRule, groups, named
 		}
 	}
 	return 0, &chroma.CompiledRule{}, nil, nil
+}
+
+// try matches one rule at pos.
+func (r *rule) try(text []rune, pos int) ([]string, map[string]string, bool) {
+	if w := r.words; w != nil {
+		n, possible := w.match(text, pos)
+		if n >= 0 {
+			m := string(text[pos : pos+n])
+			return []string{m, m}, map[string]string{"0": m, "1": m}, true
+		}
+		if !possible {
+			return nil, nil, false
+		}
+	}
+	m, err := r.Regexp.FindRunesMatchStartingAt(text, pos)
+	if m == nil || err != nil || m.RuneIndex != pos {
+		return nil, nil, false
+	}
+	gs := m.Groups()
+	groups := make([]string, 0, len(gs))
+	named := make(map[string]string, len(gs))
+	for _, g := range gs {
+		s := g.String()
+		named[g.Name] = s
+		groups = append(groups, s)
+	}
+	return groups, named, true
 }

@@ -49,6 +49,11 @@ func same(t *testing.T, name string, l chroma.Lexer, text string) bool {
 		return true
 	}
 	want, wantPanic := tokens(l, text)
+	if !slices.Equal(got, want) {
+		// chroma lets a match run 250 ms: on a loaded machine a rule can
+		// time out and lose its colour. Such a difference does not repeat.
+		want, wantPanic = tokens(l, text)
+	}
 	if (wantPanic != nil) != (gotPanic != nil) {
 		t.Errorf("%s: chroma panicked with %v, fastlex with %v", name, wantPanic, gotPanic)
 		return false
