@@ -160,6 +160,7 @@ type builder struct {
 	cfg      *config.Site
 	conv     *markdown.Converter
 	min      *output.Minifier
+	regions  output.RegionMemo // minified partialCached regions of this run
 	c        *course.Course
 	lay      *render.Layouts
 	site     *render.Site
@@ -228,6 +229,9 @@ var errStop = errors.New("stop")
 
 func (b *builder) run(ctx context.Context) error {
 	defer b.closeSpill()
+	if regionsUsed != nil {
+		defer regionsUsed(&b.regions)
+	}
 	err := b.stages(ctx)
 	if errors.Is(err, errStop) {
 		return nil
@@ -388,7 +392,7 @@ func (b *builder) parseLayouts() error {
 		}
 	}
 	b.lay = lay
-	b.site.UseLayouts(lay)
+	b.site.UseLayouts(lay, b.min != nil)
 	return nil
 }
 
@@ -591,9 +595,33 @@ func (b *builder) renderView(buf *bytes.Buffer, layout string, v *render.Page, s
 		return nil, false, nil
 	}
 	b.rendered.Add(1)
-	data, ok := b.minify(out, buf.Bytes())
+	data, ok := b.minifyPage(out, buf.Bytes())
 	return data, ok, nil
 }
+
+// minifyPage is minify for pages, whose partialCached regions are minified
+// once per run.
+func (b *builder) minifyPage(out string, data []byte) ([]byte, bool) {
+	if b.min == nil || !minifyRegions {
+		return b.minify(out, data)
+	}
+	m, err := b.min.MinifyPage(out, data, &b.regions)
+	if err != nil {
+		b.fail(diag.Errorf(diag.Pos{File: out}, "minify: %v", err))
+		return nil, false
+	}
+	if len(m) > 0 && len(data) > 0 && &m[0] == &data[0] {
+		m = bytes.Clone(m)
+	}
+	return m, true
+}
+
+// minifyRegions is off, and regionsUsed set, in the test that checks that
+// regions change nothing.
+var (
+	minifyRegions = true
+	regionsUsed   func(*output.RegionMemo)
+)
 
 // write minifies (when on) and hands a file to the sink; minified bytes are
 // reused when the same output had the same bytes last run.

@@ -113,7 +113,7 @@ func TestPartialCached(t *testing.T) {
 		return buf.String()
 	}
 	site = &Site{}
-	site.UseLayouts(l)
+	site.UseLayouts(l, false)
 	if got, want := render(), "[<b>a 1</b>][<b>b&lt; 2</b>][<b>a 1</b>][<b>b&lt; 2</b>]"; got != want {
 		t.Errorf("first build:\n got %s\nwant %s", got, want)
 	}
@@ -121,7 +121,7 @@ func TestPartialCached(t *testing.T) {
 		t.Errorf("same build again:\n got %s\nwant %s", got, want)
 	}
 	site = &Site{}
-	site.UseLayouts(l)
+	site.UseLayouts(l, false)
 	if got, want := render(), "[<b>a 3</b>][<b>b&lt; 4</b>][<b>a 3</b>][<b>b&lt; 4</b>]"; got != want {
 		t.Errorf("next build:\n got %s\nwant %s", got, want)
 	}

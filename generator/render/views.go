@@ -3,12 +3,15 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"hash/fnv"
 	"html/template"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/lectern/lectern/generator/course"
+	"github.com/lectern/lectern/generator/output"
 )
 
 // Site is what every layout sees as .Site.
@@ -36,13 +39,22 @@ type Site struct {
 }
 
 // UseLayouts lets partialCached run partials of l; its cache lives as long
-// as the Site, which is one build.
-func (s *Site) UseLayouts(l *Layouts) { s.partials = &partialCache{layouts: l} }
+// as the Site, which is one build. With markRegions (builds that minify),
+// larger results are marked as regions (output.RegionStart) so that each
+// is minified once, not on every page that shows it.
+func (s *Site) UseLayouts(l *Layouts, markRegions bool) {
+	s.partials = &partialCache{layouts: l, regions: markRegions}
+}
 
 type partialCache struct {
 	layouts *Layouts
+	regions bool
 	m       sync.Map // name + keys → template.HTML
 }
+
+// minRegion is the size from which partialCached marks its result as a
+// region: below it, cutting the page costs more than it saves.
+const minRegion = 1024
 
 // Heading is an entry of a page's table of contents.
 type Heading struct {
@@ -265,6 +277,12 @@ func (c *partialCache) get(name string, data any, keys []any) (template.HTML, er
 		return "", err
 	}
 	h := template.HTML(buf.String())
+	if c.regions && buf.Len() >= minRegion {
+		f := fnv.New64a()
+		f.Write([]byte(k.String()))
+		id := strconv.FormatUint(f.Sum64(), 16)
+		h = template.HTML(output.RegionStart(id)) + h + template.HTML(output.RegionEnd(id))
+	}
 	c.m.Store(k.String(), h)
 	return h, nil
 }

@@ -1,0 +1,53 @@
+package output
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// TestMinifyPageEqualsMinify: whatever the markers' placement, minifying
+// in pieces gives Minify's bytes (unsafe cuts fall back to the whole page).
+func TestMinifyPageEqualsMinify(t *testing.T) {
+	r := func(id, s string) string { return RegionStart(id) + s + RegionEnd(id) }
+	nav := "<li class=\"x\"><a href=\"/a/\">A  title</a>\n</li>\n<li><a href=\"/b/\">B</a>\n</li>\n"
+	cases := []struct {
+		page string
+		cut  bool // expected to be minified in pieces
+	}{
+		{"<!doctype html><html><body><nav>\n<ol>\n" + r("1", nav) + "<li class=active>cur</li>\n" + r("2", nav) + "\n</ol>\n</nav>\n<main> <p>x</p></main></body></html>", true},
+		{"<ol>" + r("1", nav) + r("1", nav) + "</ol>", true},
+		{"<p>a " + r("1", "b <span>x</span> ") + " c</p>", false},
+		{"<div>" + r("1", "text only ") + "</div>", false},
+		{"<pre>\n" + r("1", "<div>  keep   spaces  </div>\n") + "</pre>", false},
+		{"<ol>\n" + r("1", "<li>x</li>\n<pre>") + "</pre></ol>", false},
+		{"<ol>" + r("1", nav), false}, // no end marker
+		{"<ol>" + RegionStart("1") + nav + RegionEnd("2") + "</ol>", false},
+		{"<span title=\"<div x\">" + r("1", nav) + "</span>", false},
+		{"<textarea>" + r("1", nav) + "</textarea>", false},
+		{"<ul>\t\n " + r("1", "\n "+nav+" \n") + " \n</ul>", true},
+		{"<svg><g>" + r("1", nav) + "</g></svg>", false},
+	}
+	for i, c := range cases {
+		var memo RegionMemo
+		m := NewMinifier()
+		want, err := m.Minify("x.html", []byte(c.page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = bytes.Clone(want)
+		got, err := m.MinifyPage("x.html", []byte(c.page), &memo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("case %d: pieces\n %s\nwhole\n %s", i, got, want)
+		}
+		if cut := memo.Cuts() > 0; cut != c.cut {
+			t.Errorf("case %d: cut %v, want %v", i, cut, c.cut)
+		}
+		if c.cut && strings.Contains(string(got), "lectern-region") {
+			t.Errorf("case %d: a marker survived: %s", i, got)
+		}
+	}
+}
