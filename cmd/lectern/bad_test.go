@@ -261,6 +261,8 @@ func generate(t *testing.T, kind string, n int) []byte {
 		b.WriteString(strings.Repeat("*_", n))
 	case "unclosed-links": // [a]( [a]( …: goldmark scans ahead from each one
 		b.WriteString(strings.Repeat("[a](", n))
+	case "log-lines": // a pasted log: n lines of "[INFO] …", one paragraph
+		b.WriteString(strings.Repeat("[INFO] request served\n", n))
 	case "nested-lists": // - - - - x: n lists, each inside the last
 		b.WriteString(strings.Repeat("- ", n) + "x")
 	case "nested-quotes":
@@ -340,10 +342,21 @@ func runBadCase(t *testing.T, path string, good string) {
 		// Time beyond a build without the generated text, at n/4 and at n:
 		// linear growth gives about 4, quadratic 16. Builds that stay fast
 		// whatever the size pass, as timer noise dominates them.
-		grow, small := b.elapsed-baseline, quarter-baseline
-		t.Logf("build time: %v without the generated text, %v at n/4, %v at n", baseline.Round(time.Millisecond), quarter.Round(time.Millisecond), b.elapsed.Round(time.Millisecond))
-		if grow > 300*time.Millisecond && float64(grow) > 10*float64(max(small, 30*time.Millisecond)) {
-			t.Errorf("build time grows faster than linearly: +%v at n/4, +%v at n", small, grow)
+		full := b.elapsed
+		superlinear := func() bool {
+			grow, small := full-baseline, quarter-baseline
+			return grow > 300*time.Millisecond && float64(grow) > 10*float64(max(small, 30*time.Millisecond))
+		}
+		// Other test packages share the machine and can slow one build
+		// down: a case fails only when every one of three measurements
+		// says it grows faster than linearly.
+		for try := 0; try < 2 && superlinear(); try++ {
+			t.Logf("build time: %v without the generated text, %v at n/4, %v at n: measuring again", baseline.Round(time.Millisecond), quarter.Round(time.Millisecond), full.Round(time.Millisecond))
+			baseline, quarter, full = c.timedBuild(t, good, 0), c.timedBuild(t, good, 0.25), c.timedBuild(t, good, 1)
+		}
+		t.Logf("build time: %v without the generated text, %v at n/4, %v at n", baseline.Round(time.Millisecond), quarter.Round(time.Millisecond), full.Round(time.Millisecond))
+		if superlinear() {
+			t.Errorf("build time grows faster than linearly: +%v at n/4, +%v at n", quarter-baseline, full-baseline)
 		}
 	}
 	if c.crlf && b.code == 0 {

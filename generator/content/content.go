@@ -7,7 +7,9 @@ import (
 	"bytes"
 	"fmt"
 	"hash/maphash"
+	"io"
 	"io/fs"
+	"math"
 	"path"
 	"runtime"
 	"sort"
@@ -184,9 +186,9 @@ func Load(fsys fs.FS, cfg *config.Site, cache *Cache, changed func(path string) 
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				src, err := fs.ReadFile(fsys, mdPaths[i])
+				src, err := readMarkdown(fsys, mdPaths[i])
 				if err != nil {
-					fileErrs[i] = diag.List{diag.Errorf(diag.Pos{File: mdPaths[i]}, "cannot read: %v", unwrapPathErr(err))}
+					fileErrs[i] = diag.List{err}
 					continue
 				}
 				if cache != nil {
@@ -245,6 +247,62 @@ func Load(fsys fs.FS, cfg *config.Site, cache *Cache, changed func(path string) 
 		return site, errs
 	}
 	return site, nil
+}
+
+// maxSize is the size of the largest Markdown file lectern reads: about 40
+// times a long real lesson. The build's memory peaks at about 28 times the
+// size of its largest page (a 50 MB lesson took 1.4 GB), and Markdown that
+// big is a mistake (a generated file, a pasted log or data set).
+const maxSize = 8_000_000
+
+// readMarkdown reads a Markdown file of at most maxSize bytes. A larger file
+// is refused before it is read (by its size, or by what it holds when its
+// size is not known in advance), with an error at its first line.
+func readMarkdown(fsys fs.FS, p string) ([]byte, *diag.Error) {
+	f, err := fsys.Open(p)
+	if err != nil {
+		return nil, diag.Errorf(diag.Pos{File: p}, "cannot read: %v", unwrapPathErr(err))
+	}
+	defer f.Close()
+	size := int64(512)
+	if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
+		if fi.Size() > maxSize {
+			return nil, tooBig(p, fi.Size())
+		}
+		size = fi.Size() + 1 // room to meet the end without growing
+	}
+	data := make([]byte, 0, size)
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if len(data) > maxSize {
+			return nil, tooBig(p, -1)
+		}
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return nil, diag.Errorf(diag.Pos{File: p}, "cannot read: %v", unwrapPathErr(err))
+		}
+	}
+}
+
+// tooBig is the error for a file over maxSize; size < 0 when not known.
+func tooBig(p string, size int64) *diag.Error {
+	what, parts := "lesson", "lessons"
+	if KindOf(p) != KindLesson {
+		what, parts = "page", "pages"
+	}
+	is := fmt.Sprintf("is over %d MB;", maxSize/1_000_000)
+	if size >= 0 {
+		// Rounded up, so that a file just over the limit does not read as
+		// the limit itself.
+		is = fmt.Sprintf("is %.1f MB;", math.Ceil(float64(size)/1e5)/10)
+	}
+	return diag.Errorf(diag.Pos{File: p, Line: 1, Col: 1}, "%s %s lectern reads Markdown files up to %d MB: split it into several %s", what, is, maxSize/1_000_000, parts)
 }
 
 func unwrapPathErr(err error) error {

@@ -1,8 +1,14 @@
 package content
 
 import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/lectern/lectern/generator/config"
@@ -144,3 +150,94 @@ func TestIgnored(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadRefusesHugeFiles: a Markdown file over maxSize is an error at its
+// first line, found by its size before it is read (or, when its size is not
+// known, after maxSize+1 bytes), and the build goes on with the others.
+func TestLoadRefusesHugeFiles(t *testing.T) {
+	lesson := func(size int) []byte {
+		b := []byte("---\ntitle: T\n---\n")
+		return append(b, bytes.Repeat([]byte("word "), (size-len(b))/5+1)[:size-len(b)]...)
+	}
+	dir := t.TempDir()
+	write := func(p string, data []byte) {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Files refused by their size need no contents: sparse files do.
+	sized := func(p string, size int64) {
+		write(p, nil)
+		if err := os.Truncate(filepath.Join(dir, filepath.FromSlash(p)), size); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("content/01-m/01-max.md", lesson(maxSize))
+	sized("content/01-m/02-over.md", maxSize+1)
+	sized("content/01-m/03-huge.md", 52_400_000)
+	sized("content/about.md", maxSize+1)
+
+	site, err := Load(os.DirFS(dir), config.Default(), nil, nil)
+	want := strings.Join([]string{
+		"content/01-m/02-over.md:1:1: lesson is 8.1 MB; lectern reads Markdown files up to 8 MB: split it into several lessons",
+		"content/01-m/03-huge.md:1:1: lesson is 52.4 MB; lectern reads Markdown files up to 8 MB: split it into several lessons",
+		"content/about.md:1:1: page is 8.1 MB; lectern reads Markdown files up to 8 MB: split it into several pages",
+	}, "\n")
+	if err == nil || err.Error() != want {
+		t.Errorf("errors:\n%v\nwant:\n%s", err, want)
+	}
+	if len(site.Files) != 4 || site.Files[0].Broken || !site.Files[1].Broken || !site.Files[2].Broken {
+		t.Errorf("files: %v", site.Files)
+	}
+	// Refused files are not read.
+	if err := os.Remove(filepath.Join(dir, "content/01-m/01-max.md")); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, _ = Load(os.DirFS(dir), config.Default(), nil, nil)
+	runtime.ReadMemStats(&after)
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 1<<20 {
+		t.Errorf("loading refused files allocated %d MB", grew>>20)
+	}
+
+	// A file system that does not know sizes in advance.
+	fsys := sizeless{fstest.MapFS{
+		"content/01-m/01-max.md":  {Data: lesson(maxSize)},
+		"content/01-m/02-over.md": {Data: lesson(maxSize + 1)},
+	}}
+	_, err = Load(fsys, config.Default(), nil, nil)
+	want = "content/01-m/02-over.md:1:1: lesson is over 8 MB; lectern reads Markdown files up to 8 MB: split it into several lessons"
+	if err == nil || err.Error() != want {
+		t.Errorf("errors:\n%v\nwant:\n%s", err, want)
+	}
+}
+
+// sizeless is a file system whose files report size 0 until read.
+type sizeless struct{ fstest.MapFS }
+
+func (s sizeless) Open(name string) (fs.File, error) {
+	f, err := s.MapFS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return sizelessFile{f}, nil
+}
+
+type sizelessFile struct{ fs.File }
+
+func (f sizelessFile) Stat() (fs.FileInfo, error) {
+	fi, err := f.File.Stat()
+	if err != nil || fi.IsDir() {
+		return fi, err
+	}
+	return sizelessInfo{fi}, nil
+}
+
+type sizelessInfo struct{ fs.FileInfo }
+
+func (sizelessInfo) Size() int64 { return 0 }

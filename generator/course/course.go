@@ -508,7 +508,7 @@ func (b *builder) urls() {
 				seg = clean(name)
 			}
 			if seg == "" {
-				b.errorf(diag.Pos{File: c.SrcPath}, "cannot make a URL from this name: rename it with letters or digits, or set `slug:`")
+				b.errorf(srcPos(c), "cannot make a URL from this name: rename it with letters or digits, or set `slug:`")
 				seg = "untitled"
 			}
 			set(c, dirPath+seg+"/")
@@ -561,7 +561,7 @@ func (b *builder) claim(urlPath string, p *Page, what string) {
 		b.claims = map[string][]claim{}
 	}
 	key := strings.ToLower(norm.NFC.String(urlPath))
-	pos := diag.Pos{File: p.SrcPath}
+	pos := srcPos(p)
 	if p.Src != nil {
 		if sp, ok := p.Src.Meta.Pos["slug"]; ok && what == "page" {
 			pos = sp
@@ -697,7 +697,16 @@ func prereqPos(p *Page, i int) diag.Pos {
 			return r.Pos
 		}
 	}
-	return diag.Pos{File: p.SrcPath}
+	return srcPos(p)
+}
+
+// srcPos is where a problem with a page as a whole is reported: the first
+// line of its file, or its folder when the page is generated.
+func srcPos(p *Page) diag.Pos {
+	if p.Src == nil {
+		return diag.Pos{File: p.SrcPath}
+	}
+	return diag.Pos{File: p.SrcPath, Line: 1, Col: 1}
 }
 
 func (b *builder) closestRef(ref string) string {
@@ -874,7 +883,7 @@ func (b *builder) resources(res []content.Resource) {
 		name := path.Base(r.Path)
 		stem := clean(strings.TrimSuffix(name, path.Ext(name)))
 		if stem == "" {
-			b.errorf(diag.Pos{File: r.Path}, "cannot make a URL from this file name: rename it with letters or digits")
+			b.errorf(diag.Pos{File: r.Path, Line: 1, Col: 1}, "cannot make a URL from this file name: rename it with letters or digits")
 			continue
 		}
 		out := strings.TrimPrefix(m.Path, "/") + path.Join(append(rest, stem+strings.ToLower(path.Ext(name)))...)
@@ -885,9 +894,10 @@ func (b *builder) resources(res []content.Resource) {
 		if b.claims == nil {
 			b.claims = map[string][]claim{}
 		}
-		b.claims[key] = append(b.claims[key], claim{path: "/" + out, src: diag.Pos{File: r.Path}, what: "file"})
+		src := diag.Pos{File: r.Path, Line: 1, Col: 1}
+		b.claims[key] = append(b.claims[key], claim{path: "/" + out, src: src, what: "file"})
 		if path.Base(out) == "index.html" {
-			b.claims[strings.TrimSuffix(key, "index.html")] = append(b.claims[strings.TrimSuffix(key, "index.html")], claim{path: "/" + out, src: diag.Pos{File: r.Path}, what: "file"})
+			b.claims[strings.TrimSuffix(key, "index.html")] = append(b.claims[strings.TrimSuffix(key, "index.html")], claim{path: "/" + out, src: src, what: "file"})
 		}
 	}
 }

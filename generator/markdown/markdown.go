@@ -128,6 +128,12 @@ type Doc struct {
 
 // New builds a Converter. It fails when a highlighting style is unknown.
 func New(opts Options) (*Converter, error) {
+	return newConverter(opts, true)
+}
+
+// newConverter builds a Converter, with lectern's limits on goldmark
+// (limits.go) or, for tests that compare, without them.
+func newConverter(opts Options, limited bool) (*Converter, error) {
 	if opts.HighlightLight == "" {
 		opts.HighlightLight = defaultHighlightLight
 	}
@@ -164,6 +170,11 @@ func New(opts Options) (*Converter, error) {
 		)...),
 	)
 
+	if limited {
+		// After the extensions, which add parsers of their own.
+		md.Parser().AddOptions(limits{})
+	}
+
 	// Only the paragraph block parser: a title like "1. Basics" or "# not a
 	// heading" stays text. No paragraph transformers: "[a]: b" is not a
 	// link reference definition in a title.
@@ -176,6 +187,9 @@ func New(opts Options) (*Converter, error) {
 		goldmark.WithExtensions(inlineExts...),
 		goldmark.WithRendererOptions(rendererOpts...),
 	)
+	if limited {
+		inline.Parser().AddOptions(limits{})
+	}
 	return &Converter{opts: opts, md: md, inline: inline, hl: hl}, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
@@ -262,7 +263,9 @@ func (st *state) quizInline(segs []text.Segment) []byte {
 	for _, s := range segs {
 		lines.Append(s)
 	}
-	root := st.inline.Parser().Parse(text.NewBlockReader(st.src, &lines))
+	pc := parser.NewContext()
+	pc.Set(stateKey, st) // for the errors of limits.go
+	root := st.inline.Parser().Parse(text.NewBlockReader(st.src, &lines), parser.WithContext(pc))
 	walk(root, st.inlineNode)
 	var out bytes.Buffer
 	for p := root.FirstChild(); p != nil; p = p.NextSibling() {

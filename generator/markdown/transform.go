@@ -25,6 +25,9 @@ type state struct {
 	inline   goldmark.Markdown // quiz texts: inline syntax only
 	ids      *idSet            // the page's ids, once headings have theirs
 	quizzes  []*quiz           // in document order
+
+	// One error each is enough for a page (see limits.go).
+	nestingReported, linksReported bool
 }
 
 func (st *state) errorf(off int, format string, args ...any) {
@@ -172,7 +175,13 @@ func walk(root ast.Node, f func(ast.Node)) {
 // it does not point at one of want, moved back to the nearest one on the
 // same line (a tab expands to at most 3 extra columns).
 func (st *state) nodeOffset(n ast.Node, want string) int {
-	off := st.clamp(n.Pos())
+	return st.offsetNear(n.Pos(), want)
+}
+
+// offsetNear is off, clamped, or the nearest byte of want before it on its
+// line (see nodeOffset).
+func (st *state) offsetNear(off int, want string) int {
+	off = st.clamp(off)
 	if off < len(st.src) && bytes.IndexByte([]byte(want), st.src[off]) >= 0 {
 		return off
 	}
