@@ -58,6 +58,20 @@ type Dir struct {
 	paths    pathSet
 	state    dirState
 	writeErr error // first failed write; Commit refuses to publish after one
+	dirs     sync.Map // folders below tmp made so far: one MkdirAll each
+}
+
+// mkdirAll makes the folder of a file being written, once per build.
+func (d *Dir) mkdirAll(full string) error {
+	dir := filepath.Dir(full)
+	if _, ok := d.dirs.Load(dir); ok {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	d.dirs.Store(dir, true)
+	return nil
 }
 
 type dirState int
@@ -167,7 +181,7 @@ func (d *Dir) Dest() string { return d.dest }
 // 0755). It fails on an invalid path, on a second write of one path, on a
 // path that conflicts with earlier ones, and after Commit or Abort.
 func (d *Dir) Write(path string, data []byte) error {
-	return d.write(path, func() error { return writeFile(d.tmp, path, data) })
+	return d.write(path, func() error { return d.writeFile(path, data) })
 }
 
 // write registers path, runs do and records its error for Commit.
@@ -199,12 +213,12 @@ func (d *Dir) write(path string, do func() error) error {
 // WriteStream writes a file that write produces piece by piece (an output
 // too large to hold in memory at once: the print page of a big course).
 func (d *Dir) WriteStream(path string, write func(io.Writer) error) error {
-	return d.write(path, func() error { return streamFile(d.tmp, path, write) })
+	return d.write(path, func() error { return d.streamFile(path, write) })
 }
 
-func streamFile(root, path string, write func(io.Writer) error) error {
-	full := filepath.Join(root, filepath.FromSlash(path))
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+func (d *Dir) streamFile(path string, write func(io.Writer) error) error {
+	full := filepath.Join(d.tmp, filepath.FromSlash(path))
+	if err := d.mkdirAll(full); err != nil {
 		return err
 	}
 	f, err := os.OpenFile(full, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
@@ -222,9 +236,9 @@ func streamFile(root, path string, write func(io.Writer) error) error {
 	return err
 }
 
-func writeFile(root, path string, data []byte) error {
-	full := filepath.Join(root, filepath.FromSlash(path))
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+func (d *Dir) writeFile(path string, data []byte) error {
+	full := filepath.Join(d.tmp, filepath.FromSlash(path))
+	if err := d.mkdirAll(full); err != nil {
 		return err
 	}
 	f, err := os.OpenFile(full, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
