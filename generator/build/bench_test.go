@@ -19,7 +19,7 @@ import (
 func corpusCopy(b *testing.B) string {
 	src := os.Getenv("LECTERN_BENCH_CORPUS")
 	if src == "" {
-		b.Skip("set LECTERN_BENCH_CORPUS to a corpus folder (go run gencorpus.go -n 10000 -out DIR)")
+		b.Skip("set LECTERN_BENCH_CORPUS to a corpus folder (LECTERN_BENCH_CORPUS=$(go run ./bench/gencorpus -n 10000 -cached))")
 	}
 	dst := filepath.Join(b.TempDir(), "site")
 	if out, err := exec.Command("cp", "-r", src, dst).CombinedOutput(); err != nil {

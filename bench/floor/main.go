@@ -1,0 +1,175 @@
+// Command floor is the lower bound for a lectern build made of lectern's own
+// pieces: it reads every Markdown file under content/, splits and decodes its
+// front matter (generator/content), converts the body with the converter a
+// build uses (generator/markdown, with the options generator/build gives it
+// from site.yaml: typographer, raw HTML policy, highlighting styles), minifies
+// the HTML (generator/output's Minifier) and writes one file per page, in
+// parallel over GOMAXPROCS workers.
+//
+// It does nothing else a build does: no layouts, navigation, link
+// resolution or checks, search index, feeds, taxonomies or assets. A build
+// cannot be faster than this on the same machine; lectern's time over the
+// floor's is what the rest of a build costs.
+//
+//	go run ./bench/floor -source /tmp/corpus-1000 -dest /tmp/floor-out [-v]
+//
+// content/a/b.md is written to DEST/a/b/index.html and content/a/_index.md
+// to DEST/a/index.html. It prints nothing on success; -v prints one summary line.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/lectern/lectern/generator/config"
+	"github.com/lectern/lectern/generator/content"
+	"github.com/lectern/lectern/generator/markdown"
+	"github.com/lectern/lectern/generator/output"
+)
+
+func main() {
+	source := flag.String("source", ".", "site folder (holding site.yaml and content/)")
+	dest := flag.String("dest", "", "output folder (created if missing)")
+	verbose := flag.Bool("v", false, "print a summary line")
+	flag.Parse()
+	if *dest == "" || flag.NArg() > 0 {
+		fmt.Fprintln(os.Stderr, "usage: floor -source DIR -dest DIR [-v]")
+		os.Exit(2)
+	}
+	start := time.Now()
+	st, err := run(*source, *dest)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "floor: %v\n", err)
+		os.Exit(1)
+	}
+	if *verbose {
+		fmt.Fprintf(os.Stderr, "floor: %d pages, %.1f MiB of Markdown → %.1f MiB of HTML in %s\n",
+			st.pages, float64(st.in)/(1<<20), float64(st.out)/(1<<20), time.Since(start).Round(time.Millisecond))
+	}
+}
+
+// stats count what run read and wrote.
+type stats struct {
+	pages   int
+	in, out int64
+}
+
+// run converts every Markdown file under source/content into dest.
+func run(source, dest string) (stats, error) {
+	root := os.DirFS(source)
+	cfg, err := config.Load(root)
+	if err != nil {
+		return stats{}, err
+	}
+	// As generator/build constructs its converter.
+	conv, err := markdown.New(markdown.Options{
+		Unsafe:         cfg.Markdown.Unsafe,
+		Typographer:    cfg.Markdown.Typographer,
+		HighlightLight: cfg.Markdown.Highlight.Light,
+		HighlightDark:  cfg.Markdown.Highlight.Dark,
+	})
+	if err != nil {
+		return stats{}, err
+	}
+	var min *output.Minifier
+	if cfg.Output.Minify {
+		min = output.NewMinifier()
+	}
+
+	var paths []string
+	err = fs.WalkDir(root, content.Dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.EqualFold(path.Ext(p), ".md") {
+			paths = append(paths, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return stats{}, err
+	}
+
+	var (
+		wg      sync.WaitGroup
+		jobs    = make(chan string)
+		errMu   sync.Mutex
+		errs    []error
+		in, out atomic.Int64
+	)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range jobs {
+				n, m, err := page(root, cfg, conv, min, p, dest)
+				in.Add(n)
+				out.Add(m)
+				if err != nil {
+					errMu.Lock()
+					errs = append(errs, err)
+					errMu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, p := range paths {
+		jobs <- p
+	}
+	close(jobs)
+	wg.Wait()
+	return stats{pages: len(paths), in: in.Load(), out: out.Load()}, errors.Join(errs...)
+}
+
+// page reads, parses, converts, minifies and writes one page; it returns the
+// bytes read and written.
+func page(root fs.FS, cfg *config.Site, conv *markdown.Converter, min *output.Minifier, p, dest string) (in, out int64, err error) {
+	src, err := fs.ReadFile(root, p)
+	if err != nil {
+		return 0, 0, err
+	}
+	f, diags := content.Parse(p, src, cfg)
+	if f == nil {
+		return int64(len(src)), 0, diags.Errors().Err()
+	}
+	doc := conv.Convert(f.Body, nil) // links are left as written: nothing is checked
+	html := doc.HTML
+	if min != nil {
+		if html, err = min.Minify("index.html", html); err != nil {
+			return int64(len(src)), 0, fmt.Errorf("%s: %w", p, err)
+		}
+	}
+	file := filepath.Join(dest, filepath.FromSlash(outPath(p)))
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return int64(len(src)), 0, err
+	}
+	if err := os.WriteFile(file, html, 0o644); err != nil {
+		return int64(len(src)), 0, err
+	}
+	return int64(len(src)), int64(len(html)), nil
+}
+
+// outPath maps content/a/b.md to a/b/index.html and content/a/_index.md to
+// a/index.html (no prefix stripping or slugs: the floor only needs one file
+// per page).
+func outPath(p string) string {
+	p = strings.TrimPrefix(p, content.Dir+"/")
+	p = strings.TrimSuffix(p, path.Ext(p))
+	if path.Base(p) == "_index" {
+		p = path.Dir(p)
+	}
+	if p == "." {
+		return "index.html"
+	}
+	return p + "/index.html"
+}
