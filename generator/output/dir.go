@@ -57,7 +57,7 @@ type Dir struct {
 	mu       sync.Mutex
 	paths    pathSet
 	state    dirState
-	writeErr error // first failed write; Commit refuses to publish after one
+	writeErr error    // first failed write; Commit refuses to publish after one
 	dirs     sync.Map // folders below tmp made so far: one MkdirAll each
 }
 
