@@ -548,12 +548,17 @@ func (b *builder) convert(p *course.Page) *docEntry {
 // execute renders a view with a layout, minifies and writes it — or writes
 // the previous run's bytes when the view's inputs are unchanged.
 func (b *builder) execute(buf *bytes.Buffer, layout string, v *render.Page, docSum uint64, src, out string) error {
-	key := b.keys.view(layout, v, docSum)
 	b.mu.Lock()
 	prev := b.m.pages[out]
 	b.m.used[out] = true
 	b.mu.Unlock()
 	b.pages.Add(1)
+	var key uint64
+	if prev != nil && v.Page != nil && prev.course == b.c && prev.global == b.keys.global && prev.docSum == docSum && prev.layout == layout {
+		key = prev.key // see pageEntry
+	} else {
+		key = b.keys.view(layout, v, docSum)
+	}
 	if prev != nil && prev.key == key {
 		return b.sinkWrite(out, prev.data)
 	}
@@ -564,7 +569,7 @@ func (b *builder) execute(buf *bytes.Buffer, layout string, v *render.Page, docS
 	}
 	if !b.oneShot {
 		b.mu.Lock()
-		b.m.pages[out] = &pageEntry{key: key, data: data}
+		b.m.pages[out] = &pageEntry{key: key, data: data, course: b.c, global: b.keys.global, docSum: docSum, layout: layout}
 		b.mu.Unlock()
 	}
 	return b.sinkWrite(out, data)

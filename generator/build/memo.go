@@ -46,6 +46,10 @@ type memo struct {
 	blobs     map[string]blob // static files and resources by source path
 	usedBlobs map[string]bool
 
+	// The page summaries of the keyer of sumsOf, the last run's course.
+	sums   map[*course.Page]uint64
+	sumsOf *course.Course
+
 	docs      map[*content.File]*docEntry
 	objs      map[*content.File][]template.HTML // objectives rendered inline
 	pages     map[string]*pageEntry             // rendered and minified pages by output path
@@ -85,6 +89,13 @@ type docEntry struct {
 type pageEntry struct {
 	key  uint64
 	data []byte
+	// What key was computed from, besides the course's pages: when the
+	// next run has the same course (reused: only bodies changed), the same
+	// global key and the same body, the key is the same.
+	course *course.Course
+	global uint64
+	docSum uint64
+	layout string
 }
 
 type minEntry struct {
@@ -193,8 +204,17 @@ func newKeyer(b *builder) *keyer {
 	fmt.Fprintf(h, "%s", b.cfg.BaseURL)
 	k.structKey = h.Sum64()
 
-	for _, p := range c.All {
-		k.sums[p] = k.summary(p)
+	if b.m.sumsOf == c {
+		// The same course as last run (only bodies changed): the same pages
+		// with the same fields, so the same summaries.
+		k.sums = b.m.sums
+	} else {
+		for _, p := range c.All {
+			k.sums[p] = k.summary(p)
+		}
+		if !b.oneShot {
+			b.m.sums, b.m.sumsOf = k.sums, c
+		}
 	}
 	g := b.m.hash()
 	fmt.Fprintf(g, "%d|%d|%s|%s|%s|%s|%s|%s|%v|%d|%d|", b.m.layKey, b.m.assetKey, b.cfg.Title, b.cfg.Description, b.cfg.Language,
