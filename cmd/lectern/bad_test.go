@@ -263,6 +263,8 @@ func generate(t *testing.T, kind string, n int) []byte {
 		b.WriteString(strings.Repeat("[a](", n))
 	case "log-lines": // a pasted log: n lines of "[INFO] …", one paragraph
 		b.WriteString(strings.Repeat("[INFO] request served\n", n))
+	case "definitions": // n link reference definitions in one paragraph
+		b.WriteString(strings.Repeat("[a]: /x\n", n))
 	case "nested-lists": // - - - - x: n lists, each inside the last
 		b.WriteString(strings.Repeat("- ", n) + "x")
 	case "nested-quotes":

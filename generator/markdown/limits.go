@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"bytes"
 	"reflect"
 
 	"github.com/yuin/goldmark/ast"
@@ -35,6 +36,12 @@ const (
 	linkWorkBase    = 1 << 16
 )
 
+// maxDefinitionLines is the longest paragraph in which link reference
+// definitions ("[a]: /url") are looked for: goldmark removes each definition
+// it finds by copying the rest of the paragraph's lines, so a paragraph of
+// 40,000 definitions took 2.3 s. Longer paragraphs keep their text as it is.
+const maxDefinitionLines = 5000
+
 // limits is a parser option that puts the guards around goldmark's own
 // parsers. It rewrites the parser's configuration, so it must be added after
 // the extensions (goldmark.New applies them last), and before the first Parse.
@@ -53,6 +60,11 @@ func (limits) SetParserOption(c *parser.Config) {
 	for i, v := range c.BlockParsers {
 		if bp, ok := v.Value.(parser.BlockParser); ok && containerParsers[reflect.TypeOf(bp)] {
 			c.BlockParsers[i].Value = nestingGuard{bp}
+		}
+	}
+	for i, v := range c.ParagraphTransformers {
+		if v.Value == parser.LinkReferenceParagraphTransformer {
+			c.ParagraphTransformers[i].Value = definitionGuard{parser.LinkReferenceParagraphTransformer}
 		}
 	}
 	for i, v := range c.InlineParsers {
@@ -212,4 +224,37 @@ func (g linkGuard) CloseBlock(parent ast.Node, block text.Reader, pc parser.Cont
 	if b, _ := pc.Get(linkBudgetKey).(*linkBudget); b != nil {
 		b.block = nil
 	}
+}
+
+// definitionGuard skips the search for link reference definitions in a
+// paragraph longer than maxDefinitionLines, with an error at its start.
+type definitionGuard struct{ parser.ParagraphTransformer }
+
+func (g definitionGuard) Transform(node *ast.Paragraph, reader text.Reader, pc parser.Context) {
+	lines := node.Lines()
+	first := lines.At(0)
+	if lines.Len() <= maxDefinitionLines || !startsDefinition(first.Value(reader.Source())) {
+		// Definitions come first in a paragraph: without one at the start,
+		// goldmark stops at once.
+		g.ParagraphTransformer.Transform(node, reader, pc)
+		return
+	}
+	if st, _ := pc.Get(stateKey).(*state); st != nil && !st.definitionsReported {
+		st.definitionsReported = true
+		st.errorf(lines.At(0).Start, "a paragraph of %d lines: lectern looks for link reference definitions ([name]: url) in paragraphs of up to %d lines; separate them with blank lines", lines.Len(), maxDefinitionLines)
+	}
+}
+
+// startsDefinition: the line opens a link reference definition, "[label]:"
+// after at most three spaces (a label over several lines is not looked for).
+func startsDefinition(line []byte) bool {
+	i := 0
+	for i < len(line) && i < 3 && line[i] == ' ' {
+		i++
+	}
+	if i >= len(line) || line[i] != '[' {
+		return false
+	}
+	end := bytes.IndexByte(line[i:], ']')
+	return end > 1 && i+end+1 < len(line) && line[i+end+1] == ':'
 }

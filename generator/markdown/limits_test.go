@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -242,6 +243,8 @@ func TestLinearTime(t *testing.T) {
 		{"nested brackets", 20000, func(n int) string { return strings.Repeat("[", n) + strings.Repeat("]", n) + "\n" }},
 		{"open brackets", 12500, func(n int) string { return strings.Repeat("[", n) + "\n" }},
 		{"emphasis", 10000, func(n int) string { return strings.Repeat("*_", n) + "\n" }},
+		{"a paragraph of link reference definitions", 10000, func(n int) string { return strings.Repeat("[a]: /x\n", n) }},
+		{"link reference definitions apart", 10000, func(n int) string { return strings.Repeat("[a]: /x\n\n", n) }},
 	}
 	floor, smallFloor := 200*time.Millisecond, 20*time.Millisecond
 	if raceEnabled {
@@ -291,4 +294,33 @@ func FuzzLimits(f *testing.F) {
 			t.Errorf("the limits change the output\nwith:    %q\nwithout: %q", a.HTML, b.HTML)
 		}
 	})
+}
+
+// TestDefinitionLimit: a paragraph of more than maxDefinitionLines lines
+// that starts like a link reference definition is left as text, with one
+// error at its start; shorter ones and long paragraphs of prose are parsed
+// as before.
+func TestDefinitionLimit(t *testing.T) {
+	c, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defs := "intro\n\n" + strings.Repeat("[a]: /x\n", maxDefinitionLines+1)
+	doc := c.Convert([]byte(defs), nil)
+	// The paragraph's "[a]" are then brackets that make no link: the
+	// link budget has its say too.
+	if len(doc.Diags) == 0 || !strings.Contains(doc.Diags[0].Msg, "link reference definitions") || doc.Diags[0].Offset != len("intro\n\n") {
+		t.Errorf("diags %+v", doc.Diags)
+	}
+	if !bytes.Contains(doc.HTML, []byte("[a]: /x")) {
+		t.Errorf("the paragraph is not kept as text: %.200s", doc.HTML)
+	}
+	for _, ok := range []string{
+		strings.Repeat("[a]: /x\n", maxDefinitionLines),
+		strings.Repeat("prose line\n", maxDefinitionLines+10),
+	} {
+		if doc := c.Convert([]byte(ok), nil); len(doc.Diags) != 0 {
+			t.Errorf("%.20q…: diags %+v", ok, doc.Diags)
+		}
+	}
 }

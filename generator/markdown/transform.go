@@ -27,7 +27,7 @@ type state struct {
 	quizzes  []*quiz           // in document order
 
 	// One error each is enough for a page (see limits.go).
-	nestingReported, linksReported bool
+	nestingReported, linksReported, definitionsReported bool
 }
 
 func (st *state) errorf(off int, format string, args ...any) {
