@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lectern/lectern/generator/diag"
 )
@@ -29,6 +30,7 @@ const baseName = "_default/baseof.html"
 type Layouts struct {
 	sets     map[string]*template.Template // by layout name ("lesson")
 	partials *template.Template            // the base set, for partialCached
+	src      map[string][]byte             // layout sources by name, for error columns
 	origin   map[string]string             // template name → "layouts/…" or "layouts/… (built-in theme)"
 	useBase  map[string]bool
 }
@@ -89,7 +91,7 @@ func CollectSources(theme, site fs.FS) ([]Source, diag.List, error) {
 // clone; each other layout in _default/ gets its own clone, so each can define
 // "main" without clashing. Everything is parsed before the first Execute.
 func Parse(sources []Source, funcs template.FuncMap) (*Layouts, error) {
-	l := &Layouts{sets: map[string]*template.Template{}, origin: map[string]string{}, useBase: map[string]bool{}}
+	l := &Layouts{sets: map[string]*template.Template{}, origin: map[string]string{}, useBase: map[string]bool{}, src: map[string][]byte{}}
 	var errs diag.List
 	for _, s := range sources {
 		o := LayoutDir + "/" + s.Name
@@ -97,6 +99,7 @@ func Parse(sources []Source, funcs template.FuncMap) (*Layouts, error) {
 			o += " (built-in theme)"
 		}
 		l.origin[s.Name] = o
+		l.src[s.Name] = s.Data
 	}
 	base := template.New("lectern").Funcs(funcs)
 	var layouts []Source
@@ -212,9 +215,41 @@ func (l *Layouts) templateError(err error) *diag.Error {
 		text := m[4]
 		// html/template repeats the location inside the message.
 		text = strings.TrimPrefix(text, "executing \""+m[1]+"\" ")
+		if col == 0 {
+			col = l.guessColumn(m[1], line, text)
+		}
 		return diag.Errorf(diag.Pos{File: l.file(m[1]), Line: line, Col: col}, "%s", text)
 	}
 	return diag.Errorf(diag.Pos{File: LayoutDir}, "%s", msg)
+}
+
+// quotedRE finds what a parse error quotes: 'x', "x" or `x`.
+var quotedRE = regexp.MustCompile("'([^']+)'|\"([^\"]+)\"|`([^`]+)`")
+
+// guessColumn gives a column to a parse error, which text/template reports
+// with a line only: where the token it quotes first appears in an action on
+// that line, else where the line's first action starts, else 1.
+func (l *Layouts) guessColumn(name string, line int, msg string) int {
+	src, ok := l.src[name]
+	if !ok || line < 1 {
+		return 1
+	}
+	lines := bytes.Split(src, []byte("\n"))
+	if line > len(lines) {
+		return 1
+	}
+	text := lines[line-1]
+	action := bytes.Index(text, []byte("{{"))
+	if action < 0 {
+		return 1
+	}
+	if m := quotedRE.FindStringSubmatch(msg); m != nil {
+		tok := m[1] + m[2] + m[3]
+		if i := bytes.Index(text[action:], []byte(tok)); i >= 0 {
+			return 1 + utf8.RuneCount(text[:action+i])
+		}
+	}
+	return 1 + utf8.RuneCount(text[:action])
 }
 
 func (l *Layouts) file(name string) string {
