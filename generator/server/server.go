@@ -262,6 +262,10 @@ func sameErrors(a, b []errorView) bool {
 	return true
 }
 
+// maxSourceBytes is the largest file errorViews reads for a source line:
+// the limit of a Markdown file (generator/content).
+const maxSourceBytes = 8_000_000
+
 // errorViews adds to each diagnostic the source line it points at.
 func (s *Server) errorViews(list diag.List) []errorView {
 	out := make([]errorView, 0, len(list))
@@ -271,8 +275,11 @@ func (s *Server) errorViews(list diag.List) []errorView {
 		if e.Pos.File != "" && e.Pos.Line > 0 && !strings.Contains(e.Pos.File, " ") {
 			lines, ok := cache[e.Pos.File]
 			if !ok {
-				if data, err := fs.ReadFile(s.fsys, e.Pos.File); err == nil {
-					lines = strings.Split(string(data), "\n")
+				// Not for a file too big to build (the error is about its size).
+				if fi, err := fs.Stat(s.fsys, e.Pos.File); err == nil && fi.Size() <= maxSourceBytes {
+					if data, err := fs.ReadFile(s.fsys, e.Pos.File); err == nil {
+						lines = strings.Split(string(data), "\n")
+					}
 				}
 				cache[e.Pos.File] = lines
 			}
