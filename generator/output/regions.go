@@ -31,6 +31,32 @@ var (
 	regionClose = []byte("<!--/lectern-region:")
 )
 
+// StripRegions removes the region markers from a page: what a page is when
+// it is not minified in pieces (inside a <script> or <pre>, a marker would
+// survive minification).
+func StripRegions(data []byte) []byte {
+	if !bytes.Contains(data, regionOpen) {
+		return data
+	}
+	out := make([]byte, 0, len(data))
+	for {
+		i := bytes.Index(data, []byte("<!--"))
+		if i < 0 {
+			return append(out, data...)
+		}
+		rest := data[i:]
+		if bytes.HasPrefix(rest, regionOpen) || bytes.HasPrefix(rest, regionClose) {
+			if end := bytes.Index(rest, []byte("-->")); end >= 0 {
+				out = append(out, data[:i]...)
+				data = rest[end+3:]
+				continue
+			}
+		}
+		out = append(out, data[:i+4]...)
+		data = data[i+4:]
+	}
+}
+
 // RegionMemo holds minified regions by id for one build.
 type RegionMemo struct {
 	m     sync.Map
@@ -47,6 +73,7 @@ func (m *Minifier) MinifyPage(p string, data []byte, memo *RegionMemo) ([]byte, 
 	if memo == nil || !bytes.Contains(data, regionOpen) {
 		return m.Minify(p, data)
 	}
+	whole := func() ([]byte, error) { return m.Minify(p, StripRegions(data)) }
 	type cut struct {
 		start, end     int // the region with its markers
 		inStart, inEnd int // the region's content
@@ -62,14 +89,14 @@ func (m *Minifier) MinifyPage(p string, data []byte, memo *RegionMemo) ([]byte, 
 		i += at
 		idEnd := bytes.Index(data[i+len(regionOpen):], []byte("-->"))
 		if idEnd < 0 {
-			return m.Minify(p, data)
+			return whole()
 		}
 		id := string(data[i+len(regionOpen) : i+len(regionOpen)+idEnd])
 		inStart := i + len(regionOpen) + idEnd + 3
 		closeMark := []byte(RegionEnd(id))
 		j := bytes.Index(data[inStart:], closeMark)
 		if j < 0 {
-			return m.Minify(p, data)
+			return whole()
 		}
 		inEnd := inStart + j
 		end := inEnd + len(closeMark)
@@ -79,7 +106,7 @@ func (m *Minifier) MinifyPage(p string, data []byte, memo *RegionMemo) ([]byte, 
 		}
 		raw.advance(data, i)
 		if raw.open() || !safeCut(data, prevEnd, i, inStart, inEnd, end) || !memo.plainContent(id, data[inStart:inEnd]) {
-			return m.Minify(p, data)
+			return whole()
 		}
 		cuts = append(cuts, cut{i, end, inStart, inEnd, id})
 		at = end
