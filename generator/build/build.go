@@ -467,11 +467,12 @@ func (b *builder) renderPages(ctx context.Context) error {
 }
 
 func (b *builder) renderPage(buf *bytes.Buffer, p *course.Page) error {
-	v := b.pageView(p)
 	var ids map[string]bool
 	var docSum uint64
+	var e *docEntry
+	var body bodyRef
 	if p.Src != nil {
-		e := b.convert(p)
+		e = b.convert(p)
 		doc := e.doc
 		docSum = e.sum
 		for _, d := range doc.Diags {
@@ -480,37 +481,64 @@ func (b *builder) renderPage(buf *bytes.Buffer, p *course.Page) error {
 			b.markdownDiag(pos, d)
 		}
 		b.recordLinks(p, doc.Links)
-		v.Content = e.html
-		v.HasQuiz = e.hasQuiz
-		for _, h := range doc.Headings {
-			if h.Level == 2 || h.Level == 3 {
-				v.TOC = append(v.TOC, render.Heading{Level: h.Level, ID: h.ID, Text: h.Text})
-			}
-		}
 		ids = e.ids
-		body := bodyRef{html: e.html, sum: e.sum, sections: e.sections}
+		body = bodyRef{html: e.html, sum: e.sum, sections: e.sections}
 		if b.spill != nil && p.Kind == course.KindLesson {
 			b.spillPrint(p, e.html)
 			body.html = "" // on disk until the print page is written
 		}
-		b.mu.Lock()
-		b.bodies[p] = body
-		for _, r := range doc.Refs {
-			b.refs = append(b.refs, pageRef{page: p, ref: r})
-		}
-		b.mu.Unlock()
 	}
-	b.mu.Lock()
-	b.ids[p.SrcPath] = ids
-	b.mu.Unlock()
 	layout := p.Kind.String()
 	if p.Layout != "" {
 		layout = p.Layout
 	}
-	if !b.lay.Has(layout) {
+	out := outPath(p.Path)
+	// One lock for what every page records, and for the last run's page
+	// when its view is known unchanged (see unchanged).
+	b.mu.Lock()
+	if e != nil {
+		b.bodies[p] = body
+		for _, r := range e.doc.Refs {
+			b.refs = append(b.refs, pageRef{page: p, ref: r})
+		}
+	}
+	b.ids[p.SrcPath] = ids
+	has := b.lay.Has(layout)
+	var data []byte
+	same := has && b.unchangedLocked(out, layout, docSum, &data)
+	b.mu.Unlock()
+	if !has {
 		return nil // reported by parseLayouts
 	}
-	return b.execute(buf, layout, v, docSum, p.SrcPath, outPath(p.Path))
+	if same {
+		b.pages.Add(1)
+		return b.sinkWrite(out, data)
+	}
+	v := b.pageView(p)
+	if e != nil {
+		v.Content = e.html
+		v.HasQuiz = e.hasQuiz
+		for _, h := range e.doc.Headings {
+			if h.Level == 2 || h.Level == 3 {
+				v.TOC = append(v.TOC, render.Heading{Level: h.Level, ID: h.ID, Text: h.Text})
+			}
+		}
+	}
+	return b.execute(buf, layout, v, docSum, p.SrcPath, out)
+}
+
+// unchangedLocked sets data to the last run's page when its view is known
+// unchanged without building it: the same course (reused: only bodies
+// changed), the same global key, the same body and layout (see pageEntry).
+// b.mu is held.
+func (b *builder) unchangedLocked(out, layout string, docSum uint64, data *[]byte) bool {
+	prev := b.m.pages[out]
+	if prev == nil || prev.course != b.c || prev.global != b.keys.global || prev.docSum != docSum || prev.layout != layout {
+		return false
+	}
+	b.m.used[out] = true
+	*data = prev.data
+	return true
 }
 
 // convert returns a page's converted body, from the memo when neither the

@@ -202,8 +202,8 @@ func pathSVG(lessons []*course.Page, level map[*course.Page]int, levels int) tem
 // lesson's body (empty when spilled to disk), and the key of it all.
 func (b *builder) printItems() ([]render.PrintItem, []bodyRef, uint64) {
 	h := b.m.hash()
-	var items []render.PrintItem
-	var bodies []bodyRef
+	items := make([]render.PrintItem, 0, len(b.c.All))
+	bodies := make([]bodyRef, 0, len(b.c.All))
 	var walk func(m *course.Page)
 	walk = func(m *course.Page) {
 		for _, c := range m.Children {

@@ -138,7 +138,7 @@ func (b *builder) writeSearch() error {
 }
 
 func (b *builder) searchPages() ([]search.Page, uint64) {
-	var pages []search.Page
+	pages := make([]search.Page, 0, len(b.c.All))
 	h := b.m.hash()
 	add := func(p *course.Page) {
 		body, ok := b.bodies[p]

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"runtime"
 	"slices"
 	"strconv"
@@ -76,6 +77,15 @@ func BenchmarkSaveToReload(b *testing.B) {
 		b.Fatal(err)
 	}
 	var took []time.Duration
+	if f := os.Getenv("LECTERN_INC_PROFILE"); f != "" {
+		// A CPU profile of the edits only, not the first build.
+		out, err := os.Create(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = pprof.StartCPUProfile(out)
+		defer pprof.StopCPUProfile()
+	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		data := append(append([]byte(nil), orig...), []byte("\nEdited "+time.Now().String()+"\n")...)
