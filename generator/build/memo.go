@@ -46,6 +46,9 @@ type memo struct {
 	blobs     map[string]blob // static files and resources by source path
 	usedBlobs map[string]bool
 
+	// Outputs made from the course and site.yaml alone, by name.
+	fromCourse map[string]fromCourse
+
 	// The page summaries of the keyer of sumsOf, the last run's course.
 	sums   map[*course.Page]uint64
 	sumsOf *course.Course
@@ -122,19 +125,20 @@ func (b *builder) useMemo(cfg *config.Site, cfgSrc []byte) {
 		return
 	}
 	b.m = &memo{
-		seed:      seed,
-		key:       key,
-		minifier:  output.NewMinifier(),
-		files:     content.NewCache(),
-		blobs:     map[string]blob{},
-		docs:      map[*content.File]*docEntry{},
-		objs:      map[*content.File][]template.HTML{},
-		pages:     map[string]*pageEntry{},
-		mins:      map[string]*minEntry{},
-		lazies:    map[string]*output.Lazy{},
-		used:      map[string]bool{},
-		usedBlobs: map[string]bool{},
-		usedFiles: map[*content.File]bool{},
+		seed:       seed,
+		key:        key,
+		minifier:   output.NewMinifier(),
+		files:      content.NewCache(),
+		blobs:      map[string]blob{},
+		docs:       map[*content.File]*docEntry{},
+		objs:       map[*content.File][]template.HTML{},
+		pages:      map[string]*pageEntry{},
+		fromCourse: map[string]fromCourse{},
+		mins:       map[string]*minEntry{},
+		lazies:     map[string]*output.Lazy{},
+		used:       map[string]bool{},
+		usedBlobs:  map[string]bool{},
+		usedFiles:  map[*content.File]bool{},
 	}
 }
 
@@ -384,4 +388,40 @@ func (m *memo) sum(parts ...[]byte) uint64 {
 		h.WriteByte(0)
 	}
 	return h.Sum64()
+}
+
+// fromCourse is an output made from a course and the global key alone.
+type fromCourse struct {
+	course *course.Course
+	global uint64
+	data   []byte
+	key    uint64
+}
+
+// courseOnly returns gen's bytes, or the last run's when the course was
+// reused (only bodies changed) and the global key is the same: for outputs
+// made from the course and site.yaml alone (sitemap, feed).
+func (b *builder) courseOnly(name string, gen func() []byte) []byte {
+	if b.oneShot {
+		return gen()
+	}
+	if e, ok := b.m.fromCourse[name]; ok && e.course == b.c && e.global == b.keys.global {
+		return e.data
+	}
+	data := gen()
+	b.m.fromCourse[name] = fromCourse{course: b.c, global: b.keys.global, data: data}
+	return data
+}
+
+// courseOnlyKey is courseOnly for a key.
+func (b *builder) courseOnlyKey(name string, key func() uint64) uint64 {
+	if b.oneShot {
+		return key()
+	}
+	if e, ok := b.m.fromCourse[name]; ok && e.course == b.c && e.global == b.keys.global {
+		return e.key
+	}
+	k := key()
+	b.m.fromCourse[name] = fromCourse{course: b.c, global: b.keys.global, key: k}
+	return k
 }
