@@ -427,6 +427,7 @@ func (b *builder) renderPages(ctx context.Context) error {
 	pages := b.c.All
 	b.ids = make(map[string]map[string]bool, len(pages))
 	b.bodies = make(map[*course.Page]bodyRef, len(b.c.Lessons))
+	b.links = make(map[*course.Page][]markdown.Link, len(pages))
 	if b.oneShot && b.lay.Has("print") {
 		if err := b.openSpill(); err != nil {
 			return err

@@ -106,7 +106,7 @@ func (b *builder) runChecks(files []*content.File) {
 			b.m.dupCourse, b.m.dupDiags = b.c, found
 		}
 	}
-	linked := map[string]bool{} // link targets: source paths and "file:/url" paths
+	linked := make(map[string]bool, len(b.c.All)) // link targets: source paths and "file:/url" paths
 	for p, links := range b.links {
 		for _, l := range links {
 			if l.Target != "" && l.Target != p.SrcPath {

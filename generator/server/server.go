@@ -118,7 +118,7 @@ func (s *Server) Rebuild(ctx context.Context, changed []string) bool {
 	if ok {
 		var diff []string
 		if oldSite != nil {
-			diff = diffFiles(oldSite.files, mem)
+			diff = oldSite.files.Diff(mem)
 			changedPages = pagesOf(diff)
 		}
 		changedSite = oldSite == nil || len(diff) > 0
@@ -165,32 +165,6 @@ func (s *Server) Rebuild(ctx context.Context, changed []string) bool {
 		s.events.publish(m)
 	}
 	return ok
-}
-
-// diffFiles lists the paths whose bytes differ between two builds (added and
-// removed ones included). The incremental build shares unchanged pages, so
-// most compare by pointer.
-func diffFiles(a, b *output.Mem) []string {
-	var out []string
-	pa, pb := a.ShallowPaths(), b.ShallowPaths()
-	i, j := 0, 0
-	for i < len(pa) || j < len(pb) {
-		switch {
-		case j >= len(pb) || (i < len(pa) && pa[i] < pb[j]):
-			out = append(out, pa[i])
-			i++
-		case i >= len(pa) || pb[j] < pa[i]:
-			out = append(out, pb[j])
-			j++
-		default:
-			if !a.Same(b, pa[i]) {
-				out = append(out, pa[i])
-			}
-			i++
-			j++
-		}
-	}
-	return out
 }
 
 // pagesOf turns changed output files into the URL paths of changed pages,
