@@ -158,40 +158,11 @@ func (p *pipeline) parse(tb testing.TB) {
 			p.parseErr = err
 			return
 		}
-		p.conv, p.parseErr = newConverter(p.cfg)
+		p.conv, p.parseErr = build.NewConverter(p.cfg)
 	})
 	if p.parseErr != nil {
 		tb.Fatal(p.parseErr)
 	}
-}
-
-// newConverter builds the Markdown converter as generator/build does.
-func newConverter(cfg *config.Site) (*markdown.Converter, error) {
-	return markdown.New(markdown.Options{
-		Unsafe:         cfg.Markdown.Unsafe,
-		Typographer:    cfg.Markdown.Typographer,
-		HighlightLight: cfg.Markdown.Highlight.Light,
-		HighlightDark:  cfg.Markdown.Highlight.Dark,
-	})
-}
-
-// resolver resolves links against the course, as generator/build's does.
-type resolver struct {
-	c    *course.Course
-	from string
-	base string
-}
-
-func (r *resolver) Resolve(p string, image bool) (href, target string, err error) {
-	pg, urlPath, err := r.c.Resolve(r.from, p)
-	if err != nil {
-		return "", "", err
-	}
-	href = r.base + strings.TrimPrefix(urlPath, "/")
-	if pg == nil {
-		return href, "file:" + urlPath, nil
-	}
-	return href, pg.SrcPath, nil
 }
 
 // sourcePages are the course's pages with a source file, in path order.
@@ -214,7 +185,7 @@ func (p *pipeline) convert(tb testing.TB) {
 		p.docs = map[*course.Page]*markdown.Doc{}
 		base := p.cfg.BasePath()
 		for _, pg := range p.sourcePages() {
-			doc := p.conv.Convert(pg.Src.Body, &resolver{c: p.course, from: pg.SrcPath, base: base})
+			doc := p.conv.Convert(pg.Src.Body, build.NewResolver(p.course, pg.SrcPath, base))
 			if len(doc.Diags) > 0 {
 				p.convertErr = fmt.Errorf("%s: %s", pg.SrcPath, doc.Diags[0].Msg)
 				return
@@ -389,7 +360,7 @@ func BenchmarkMarkdown(b *testing.B) {
 					if !highlight {
 						body = plain[pg]
 					}
-					doc := p.conv.Convert(body, &resolver{c: p.course, from: pg.SrcPath, base: base})
+					doc := p.conv.Convert(body, build.NewResolver(p.course, pg.SrcPath, base))
 					if len(doc.Diags) > 0 {
 						b.Fatalf("%s: %s", pg.SrcPath, doc.Diags[0].Msg)
 					}

@@ -31,6 +31,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/lectern/lectern/generator/build"
 	"github.com/lectern/lectern/generator/config"
 	"github.com/lectern/lectern/generator/content"
 	"github.com/lectern/lectern/generator/markdown"
@@ -71,13 +72,7 @@ func run(source, dest string) (stats, error) {
 	if err != nil {
 		return stats{}, err
 	}
-	// As generator/build constructs its converter.
-	conv, err := markdown.New(markdown.Options{
-		Unsafe:         cfg.Markdown.Unsafe,
-		Typographer:    cfg.Markdown.Typographer,
-		HighlightLight: cfg.Markdown.Highlight.Light,
-		HighlightDark:  cfg.Markdown.Highlight.Dark,
-	})
+	conv, err := build.NewConverter(cfg)
 	if err != nil {
 		return stats{}, err
 	}

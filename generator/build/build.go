@@ -267,12 +267,7 @@ func (b *builder) stages(ctx context.Context) error {
 	}
 	b.conv = b.m.conv
 	if b.conv == nil {
-		conv, err := markdown.New(markdown.Options{
-			Unsafe:         cfg.Markdown.Unsafe,
-			Typographer:    cfg.Markdown.Typographer,
-			HighlightLight: cfg.Markdown.Highlight.Light,
-			HighlightDark:  cfg.Markdown.Highlight.Dark,
-		})
+		conv, err := NewConverter(cfg)
 		if err != nil {
 			b.fail(diag.Errorf(diag.Pos{File: config.FileName}, "markdown.highlight: %v", err))
 			return errStop
@@ -552,7 +547,7 @@ func (b *builder) convert(p *course.Page) *docEntry {
 	if e != nil && e.structKey == b.keys.structKey {
 		return e
 	}
-	doc := b.conv.Convert(p.Src.Body, &resolver{c: b.c, from: p.SrcPath, base: b.site.BasePath})
+	doc := b.conv.Convert(p.Src.Body, NewResolver(b.c, p.SrcPath, b.site.BasePath))
 	h := b.m.hash()
 	h.Write(doc.HTML)
 	for _, hd := range doc.Headings {
@@ -768,6 +763,23 @@ func (b *builder) objectives(p *course.Page) []template.HTML {
 		b.mu.Unlock()
 	}
 	return out
+}
+
+// NewConverter builds the Markdown converter a build of a site with cfg
+// uses (benchmarks and the floor take it apart the same way).
+func NewConverter(cfg *config.Site) (*markdown.Converter, error) {
+	return markdown.New(markdown.Options{
+		Unsafe:         cfg.Markdown.Unsafe,
+		Typographer:    cfg.Markdown.Typographer,
+		HighlightLight: cfg.Markdown.Highlight.Light,
+		HighlightDark:  cfg.Markdown.Highlight.Dark,
+	})
+}
+
+// NewResolver resolves the links of the page from (its source path)
+// against the course as a build does; base is the site's base path.
+func NewResolver(c *course.Course, from, base string) markdown.Resolver {
+	return &resolver{c: c, from: from, base: base}
 }
 
 // resolver adapts course link resolution to the markdown package.
