@@ -100,9 +100,24 @@ func zeroWidthPrefix(p string) (prefix, rest string, ok bool) {
 
 // groupEnd returns the index just past the group that opens p, or -1.
 func groupEnd(p string) int {
+	end := -1
+	scanSyntax(p, func(i int, c byte, depth int) bool {
+		if c == ')' && depth == 0 {
+			end = i + 1
+			return false
+		}
+		return true
+	})
+	return end
+}
+
+// scanSyntax calls f for each "(", ")" and "|" of a pattern that is not
+// escaped or in a character class, with the parenthesis depth after it,
+// until f returns false.
+func scanSyntax(s string, f func(i int, c byte, depth int) bool) {
 	depth, inClass := 0, false
-	for i := 0; i < len(p); i++ {
-		switch c := p[i]; {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
 		case c == '\\':
 			i++
 		case inClass:
@@ -111,16 +126,17 @@ func groupEnd(p string) int {
 			}
 		case c == '[':
 			inClass = true
-		case c == '(':
-			depth++
-		case c == ')':
-			depth--
-			if depth == 0 {
-				return i + 1
+		case c == '(', c == ')', c == '|':
+			if c == '(' {
+				depth++
+			} else if c == ')' {
+				depth--
+			}
+			if !f(i, c, depth) {
+				return
 			}
 		}
 	}
-	return -1
 }
 
 // literalGroup reads "word|word|…)" followed by a suffix: the words (ASCII
@@ -155,7 +171,7 @@ func literalGroup(p string) (alts []string, suffix string, ok bool) {
 				if s := suffix[0]; s == '?' || s == '*' || s == '{' || s == '+' || s == '|' {
 					return nil, "", false
 				}
-				if strings.Contains(suffix, "|") && !balancedNoTopAlt(suffix) {
+				if !balancedNoTopAlt(suffix) {
 					return nil, "", false
 				}
 			}
@@ -172,26 +188,12 @@ func literalGroup(p string) (alts []string, suffix string, ok bool) {
 // balancedNoTopAlt reports whether every "|" in s is inside parentheses or
 // a character class, so it cannot make the words group optional.
 func balancedNoTopAlt(s string) bool {
-	depth, inClass := 0, false
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '\\':
-			i++
-		case inClass:
-			if c == ']' {
-				inClass = false
-			}
-		case c == '[':
-			inClass = true
-		case c == '(':
-			depth++
-		case c == ')':
-			depth--
-		case c == '|' && depth <= 0:
-			return false
-		}
-	}
-	return true
+	ok := true
+	scanSyntax(s, func(_ int, c byte, depth int) bool {
+		ok = !(c == '|' && depth <= 0)
+		return ok
+	})
+	return ok
 }
 
 // match returns the length of the match at pos (n ≥ 0) when the rule is
