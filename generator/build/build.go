@@ -631,18 +631,10 @@ func (b *builder) renderView(buf *bytes.Buffer, layout string, v *render.Page, s
 // minifyPage is minify for pages, whose partialCached regions are minified
 // once per run.
 func (b *builder) minifyPage(out string, data []byte) ([]byte, bool) {
-	if b.min == nil || !minifyRegions {
-		return b.minify(out, data)
+	if !minifyRegions {
+		return b.minifyWith(out, data, nil)
 	}
-	m, err := b.min.MinifyPage(out, data, &b.regions)
-	if err != nil {
-		b.fail(diag.Errorf(diag.Pos{File: out}, "minify: %v", err))
-		return nil, false
-	}
-	if len(m) > 0 && len(data) > 0 && &m[0] == &data[0] {
-		m = bytes.Clone(m)
-	}
-	return m, true
+	return b.minifyWith(out, data, &b.regions)
 }
 
 // minifyRegions is off, and regionsUsed set, in the test that checks that
@@ -684,10 +676,15 @@ func (b *builder) writeKeyed(out string, key uint64, gen func() []byte) error {
 // minify returns bytes the caller owns (sinks keep them; data may be a
 // reused buffer): minified, or a copy when minification is off.
 func (b *builder) minify(out string, data []byte) ([]byte, bool) {
+	return b.minifyWith(out, data, nil)
+}
+
+// minifyWith is minify with the page regions of memo (nil: none).
+func (b *builder) minifyWith(out string, data []byte, memo *output.RegionMemo) ([]byte, bool) {
 	if b.min == nil {
 		return bytes.Clone(data), true
 	}
-	m, err := b.min.Minify(out, data)
+	m, err := b.min.MinifyPage(out, data, memo)
 	if err != nil {
 		b.fail(diag.Errorf(diag.Pos{File: out}, "minify: %v", err))
 		return nil, false

@@ -38,7 +38,7 @@ func (b *builder) writeGenerated() error {
 	if err := b.writeCoursePages(&buf); err != nil {
 		return err
 	}
-	if err := b.writeKeyed("course.json", b.courseOnlyKey("course.json", b.courseJSONKey), b.courseJSON); err != nil {
+	if err := b.writeKeyed("course.json", courseOnly(b, "course.json key", b.courseJSONKey), b.courseJSON); err != nil {
 		return err
 	}
 	if err := b.writeSearch(); err != nil {
@@ -53,10 +53,10 @@ func (b *builder) writeGenerated() error {
 			return err
 		}
 	}
-	if err := b.write("sitemap.xml", b.courseOnly("sitemap.xml", b.sitemap)); err != nil {
+	if err := b.write("sitemap.xml", courseOnly(b, "sitemap.xml", b.sitemap)); err != nil {
 		return err
 	}
-	if err := b.write("feed.xml", b.courseOnly("feed.xml", b.feed)); err != nil {
+	if err := b.write("feed.xml", courseOnly(b, "feed.xml", b.feed)); err != nil {
 		return err
 	}
 	robots := "User-agent: *\nAllow: /\n"

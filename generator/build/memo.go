@@ -390,38 +390,25 @@ func (m *memo) sum(parts ...[]byte) uint64 {
 	return h.Sum64()
 }
 
-// fromCourse is an output made from a course and the global key alone.
+// fromCourse is an output (or its key) made from a course and the global
+// key alone.
 type fromCourse struct {
 	course *course.Course
 	global uint64
-	data   []byte
-	key    uint64
+	value  any
 }
 
-// courseOnly returns gen's bytes, or the last run's when the course was
+// courseOnly returns gen's result, or the last run's when the course was
 // reused (only bodies changed) and the global key is the same: for outputs
-// made from the course and site.yaml alone (sitemap, feed).
-func (b *builder) courseOnly(name string, gen func() []byte) []byte {
+// made from the course and site.yaml alone (sitemap, feed, course.json's key).
+func courseOnly[T any](b *builder, name string, gen func() T) T {
 	if b.oneShot {
 		return gen()
 	}
 	if e, ok := b.m.fromCourse[name]; ok && e.course == b.c && e.global == b.keys.global {
-		return e.data
+		return e.value.(T)
 	}
-	data := gen()
-	b.m.fromCourse[name] = fromCourse{course: b.c, global: b.keys.global, data: data}
-	return data
-}
-
-// courseOnlyKey is courseOnly for a key.
-func (b *builder) courseOnlyKey(name string, key func() uint64) uint64 {
-	if b.oneShot {
-		return key()
-	}
-	if e, ok := b.m.fromCourse[name]; ok && e.course == b.c && e.global == b.keys.global {
-		return e.key
-	}
-	k := key()
-	b.m.fromCourse[name] = fromCourse{course: b.c, global: b.keys.global, key: k}
-	return k
+	v := gen()
+	b.m.fromCourse[name] = fromCourse{course: b.c, global: b.keys.global, value: v}
+	return v
 }

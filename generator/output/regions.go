@@ -2,7 +2,6 @@ package output
 
 import (
 	"bytes"
-	"fmt"
 	"sync"
 	"sync/atomic"
 )
@@ -275,11 +274,4 @@ func tagName(b []byte) string {
 		return ""
 	}
 	return string(bytes.ToLower(b[:n]))
-}
-
-// String is for test failures.
-func (m *RegionMemo) String() string {
-	n := 0
-	m.m.Range(func(_, _ any) bool { n++; return true })
-	return fmt.Sprintf("%d regions", n)
 }
