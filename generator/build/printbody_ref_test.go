@@ -5,15 +5,13 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"io/fs"
-	"os"
 	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
-	"github.com/lectern/lectern/generator/markdown"
+	"github.com/lectern/lectern/generator/internal/sitetest"
 )
 
 // printBodyRef is printBody as first written (a Token for every tag): the
@@ -98,26 +96,7 @@ var printSamples = []string{
 // TestPrintBodyMatchesReference compares printBody with printBodyRef on
 // samples and every page of the bundled course.
 func TestPrintBodyMatchesReference(t *testing.T) {
-	bodies := append([]string(nil), printSamples...)
-	conv, err := markdown.New(markdown.Options{Typographer: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = fs.WalkDir(os.DirFS("../../content"), ".", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") {
-			src, err := os.ReadFile("../../content/" + p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, body, ok := strings.Cut(string(src), "\n---\n"); ok {
-				bodies = append(bodies, string(conv.Convert([]byte(body), nil).HTML))
-			}
-		}
-		return nil
-	})
-	if len(bodies) < len(printSamples)+40 {
-		t.Fatalf("only %d bodies: is the bundled course there?", len(bodies))
-	}
+	bodies := append(append([]string(nil), printSamples...), sitetest.BundledBodies(t, "../../content", 40)...)
 	for _, b := range bodies {
 		got, want := printBody(template.HTML(b), "l--", 2), printBodyRef(template.HTML(b), "l--", 2)
 		if !bytes.Equal(got, want) {

@@ -2,8 +2,6 @@ package search
 
 import (
 	"bytes"
-	"io/fs"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -11,7 +9,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
-	"github.com/lectern/lectern/generator/markdown"
+	"github.com/lectern/lectern/generator/internal/sitetest"
 )
 
 // extractRef is Extract as it was written first, with html.Token: the
@@ -129,25 +127,7 @@ var extractSamples = []string{
 // TestExtractMatchesReference compares Extract with extractRef on hostile
 // samples and on every page of the bundled course.
 func TestExtractMatchesReference(t *testing.T) {
-	bodies := append([]string(nil), extractSamples...)
-	conv, err := markdown.New(markdown.Options{Typographer: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = fs.WalkDir(os.DirFS("../../content"), ".", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") {
-			src, err := os.ReadFile("../../content/" + p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, _, body := frontMatter(src)
-			bodies = append(bodies, string(conv.Convert(body, nil).HTML))
-		}
-		return nil
-	})
-	if len(bodies) < len(extractSamples)+40 {
-		t.Fatalf("only %d bodies: is the bundled course there?", len(bodies))
-	}
+	bodies := append(append([]string(nil), extractSamples...), sitetest.BundledBodies(t, "../../content", 40)...)
 	for _, b := range bodies {
 		if got, want := Extract([]byte(b)), extractRef([]byte(b)); !reflect.DeepEqual(got, want) {
 			t.Errorf("Extract(%.80q…):\n got %q\nwant %q", b, got, want)
