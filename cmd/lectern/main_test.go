@@ -317,3 +317,24 @@ func TestLastmodFromGit(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildProfiles: --cpuprofile and --memprofile write pprof files (gzip
+// streams); a profile that cannot be created is a usage error.
+func TestBuildProfiles(t *testing.T) {
+	root := writeSite(t, goodSite)
+	cpu, mem := filepath.Join(t.TempDir(), "cpu.prof"), filepath.Join(t.TempDir(), "mem.prof")
+	code, _, stderr := runCLI(t, "build", "--source", root, "--quiet", "--cpuprofile", cpu, "--memprofile", mem)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	for _, f := range []string{cpu, mem} {
+		data, err := os.ReadFile(f)
+		if err != nil || len(data) < 2 || data[0] != 0x1f || data[1] != 0x8b {
+			t.Errorf("%s: not a pprof profile (%d bytes, %v)", f, len(data), err)
+		}
+	}
+	code, _, stderr = runCLI(t, "build", "--source", root, "--quiet", "--cpuprofile", filepath.Join(root, "no", "such", "cpu.prof"))
+	if code != exitUsage || !strings.Contains(stderr, "cpu profile:") {
+		t.Errorf("exit %d, stderr %q: want exit %d naming the cpu profile", code, stderr, exitUsage)
+	}
+}
