@@ -267,7 +267,12 @@ func (c *partialCache) get(name string, data any, keys []any) (template.HTML, er
 	k.WriteString(name)
 	for _, key := range keys {
 		k.WriteByte(0)
-		fmt.Fprint(&k, key)
+		switch key := key.(type) {
+		case string: // the usual key (.Page.Ref), on every sidebar entry of every page
+			k.WriteString(key)
+		default:
+			fmt.Fprint(&k, key)
+		}
 	}
 	if v, ok := c.m.Load(k.String()); ok {
 		return v.(template.HTML), nil
