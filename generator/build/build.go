@@ -96,7 +96,7 @@ type Builder struct {
 func (bl *Builder) Run(ctx context.Context, opts Options) (*Result, error) {
 	bl.mu.Lock()
 	defer bl.mu.Unlock()
-	b := &builder{opts: opts, res: &Result{}}
+	b := &builder{opts: opts, res: &Result{}, regions: new(output.RegionMemo)}
 	b.sink = &countingSink{next: opts.Sink}
 	b.changed = changedFunc(opts.Changed)
 	b.m = bl.m
@@ -107,6 +107,11 @@ func (bl *Builder) Run(ctx context.Context, opts Options) (*Result, error) {
 	b.res.Bytes = b.sink.bytes.Load()
 	b.res.Pages = int(b.pages.Load())
 	b.res.Rendered = int(b.rendered.Load())
+	if t := b.patched; t != nil {
+		// Most files were carried over from the previous run, not written.
+		b.res.Files, b.res.Pages = t.files, t.pages
+		b.res.Bytes = t.bytes + b.res.Bytes
+	}
 	if b.m != nil {
 		b.res.Assets = b.m.assetURLs
 	}
@@ -160,7 +165,7 @@ type builder struct {
 	cfg      *config.Site
 	conv     *markdown.Converter
 	min      *output.Minifier
-	regions  output.RegionMemo // minified partialCached regions of this run
+	regions  *output.RegionMemo // minified partialCached regions of this run (and the patches after it)
 	c        *course.Course
 	lay      *render.Layouts
 	site     *render.Site
@@ -173,10 +178,16 @@ type builder struct {
 	spill *printSpill                // one-shot builds: print fragments on disk
 	// layoutSrcs are the layout files parseLayouts read (checks look in them too).
 	layoutSrcs []render.Source
-	bodies     map[*course.Page]bodyRef // page bodies, for /print/ and the search index
-	refs       []pageRef
+	bodies     map[*course.Page]bodyRef         // page bodies, for /print/ and the search index
+	refs       map[*course.Page][]markdown.Ref  // #fragment references per page
 	links      map[*course.Page][]markdown.Link // resolved links per page, for checks.go
+	pageDiags  map[*course.Page][]*diag.Error   // found converting and checking one page
+	linked     map[string]int                   // link targets (source paths, "file:/url") → links to them
+	global     diag.List                        // found by checks over all pages
 	tmplErrs   map[string]*tmplErr              // layout error → pages it broke
+	print      *printState                      // /print/'s items and key
+	search     *searchState                     // the search index's pages and key
+	patched    *patchTotals                     // set when the run was a patch (see patch.go)
 }
 
 // fail records errors that leave no usable site.
@@ -219,18 +230,13 @@ type bodyRef struct {
 	sections []search.Section
 }
 
-type pageRef struct {
-	page *course.Page
-	ref  markdown.Ref
-}
-
 // errStop ends a run whose diagnostics are already collected.
 var errStop = errors.New("stop")
 
 func (b *builder) run(ctx context.Context) error {
 	defer b.closeSpill()
 	if regionsUsed != nil {
-		defer regionsUsed(&b.regions)
+		defer func() { regionsUsed(b.regions) }()
 	}
 	err := b.stages(ctx)
 	if errors.Is(err, errStop) {
@@ -274,6 +280,10 @@ func (b *builder) stages(ctx context.Context) error {
 		}
 		b.conv, b.m.conv = conv, conv
 	}
+	if ok, err := b.patch(ctx); ok {
+		return err
+	}
+	b.m.last = nil // a full run: whatever it leaves undone, no patch may follow it
 
 	site, err := content.Load(b.opts.Root, cfg, b.m.files, b.changed)
 	if site == nil {
@@ -335,7 +345,6 @@ func (b *builder) stages(ctx context.Context) error {
 	if err := b.renderPages(ctx); err != nil {
 		return err
 	}
-	b.checkFragments()
 	b.runChecks(site.Files)
 	err = b.writeGenerated()
 	b.reportTemplateErrors()
@@ -343,7 +352,11 @@ func (b *builder) stages(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	b.remember(site, patchTotals{files: int(b.sink.files.Load()), pages: int(b.pages.Load()), bytes: b.sink.bytes.Load()})
+	return nil
 }
 
 func (b *builder) parseLayouts() error {
@@ -423,6 +436,8 @@ func (b *builder) renderPages(ctx context.Context) error {
 	b.ids = make(map[string]map[string]bool, len(pages))
 	b.bodies = make(map[*course.Page]bodyRef, len(b.c.Lessons))
 	b.links = make(map[*course.Page][]markdown.Link, len(pages))
+	b.refs = make(map[*course.Page][]markdown.Ref)
+	b.pageDiags = make(map[*course.Page][]*diag.Error)
 	if b.oneShot && b.lay.Has("print") {
 		if err := b.openSpill(); err != nil {
 			return err
@@ -467,6 +482,7 @@ func (b *builder) renderPage(buf *bytes.Buffer, p *course.Page) error {
 	var docSum uint64
 	var e *docEntry
 	var body bodyRef
+	var found []*diag.Error
 	if p.Src != nil {
 		e = b.convert(p)
 		doc := e.doc
@@ -474,9 +490,10 @@ func (b *builder) renderPage(buf *bytes.Buffer, p *course.Page) error {
 		for _, d := range doc.Diags {
 			line, col := diag.At(p.Src.Body, d.Offset)
 			pos := diag.Pos{File: p.SrcPath, Line: p.Src.BodyLine + line - 1, Col: col}
-			b.markdownDiag(pos, d)
+			if f := b.markdownDiag(pos, d); f != nil {
+				found = append(found, f)
+			}
 		}
-		b.recordLinks(p, doc.Links)
 		ids = e.ids
 		body = bodyRef{html: e.html, sum: e.sum, sections: e.sections}
 		if b.spill != nil && p.Kind == course.KindLesson {
@@ -494,8 +511,11 @@ func (b *builder) renderPage(buf *bytes.Buffer, p *course.Page) error {
 	b.mu.Lock()
 	if e != nil {
 		b.bodies[p] = body
-		for _, r := range e.doc.Refs {
-			b.refs = append(b.refs, pageRef{page: p, ref: r})
+		setOrDelete(b.refs, p, e.doc.Refs)
+		setOrDelete(b.links, p, e.doc.Links)
+		setOrDelete(b.pageDiags, p, found)
+		for _, f := range found {
+			b.diags.Add(f)
 		}
 	}
 	b.ids[p.SrcPath] = ids
@@ -634,7 +654,7 @@ func (b *builder) minifyPage(out string, data []byte) ([]byte, bool) {
 	if !minifyRegions {
 		return b.minifyWith(out, data, nil)
 	}
-	return b.minifyWith(out, data, &b.regions)
+	return b.minifyWith(out, data, b.regions)
 }
 
 // minifyRegions is off, and regionsUsed set, in the test that checks that
@@ -801,27 +821,38 @@ func (r *resolver) Resolve(p string, image bool) (href, target string, err error
 	return href, pg.SrcPath, nil
 }
 
+// setOrDelete sets m[k] to v, or deletes it when v is empty.
+func setOrDelete[K comparable, V any](m map[K][]V, k K, v []V) {
+	if len(v) == 0 {
+		delete(m, k)
+	} else {
+		m[k] = v
+	}
+}
+
 // checkFragments checks every #fragment against the ids of the page it points to.
 func (b *builder) checkFragments() {
-	for _, pr := range b.refs {
-		target := pr.ref.Target
-		if target == "" {
-			target = pr.page.SrcPath
+	for p, refs := range b.refs {
+		for _, r := range refs {
+			target := r.Target
+			if target == "" {
+				target = p.SrcPath
+			}
+			if strings.HasPrefix(target, "file:") {
+				continue
+			}
+			ids, ok := b.ids[target]
+			if !ok || ids[r.Fragment] {
+				continue
+			}
+			line, col := diag.At(p.Src.Body, r.Offset)
+			pos := diag.Pos{File: p.SrcPath, Line: p.Src.BodyLine + line - 1, Col: col}
+			where := "this page"
+			if target != p.SrcPath {
+				where = target
+			}
+			b.diags.Add(diag.Errorf(pos, "broken link: no heading or element with id %q on %s", r.Fragment, where))
 		}
-		if strings.HasPrefix(target, "file:") {
-			continue
-		}
-		ids, ok := b.ids[target]
-		if !ok || ids[pr.ref.Fragment] {
-			continue
-		}
-		line, col := diag.At(pr.page.Src.Body, pr.ref.Offset)
-		pos := diag.Pos{File: pr.page.SrcPath, Line: pr.page.Src.BodyLine + line - 1, Col: col}
-		where := "this page"
-		if target != pr.page.SrcPath {
-			where = target
-		}
-		b.diags.Add(diag.Errorf(pos, "broken link: no heading or element with id %q on %s", pr.ref.Fragment, where))
 	}
 }
 

@@ -59,31 +59,18 @@ func (b *builder) finding(check string, pos diag.Pos, format string, args ...any
 	return e
 }
 
-// markdownDiag adds a diagnostic found while converting a body: a named
-// check gets its configured severity, others keep their own.
-func (b *builder) markdownDiag(pos diag.Pos, d markdown.Diag) {
+// markdownDiag makes the diagnostic of a finding made while converting a
+// body (nil when its check is off): a named check gets its configured
+// severity, others keep their own.
+func (b *builder) markdownDiag(pos diag.Pos, d markdown.Diag) *diag.Error {
 	switch {
 	case d.Check != "":
-		b.report(d.Check, pos, "%s", d.Msg)
+		return b.finding(d.Check, pos, "%s", d.Msg)
 	case d.Warning:
-		b.diags.Add(diag.Warnf(pos, "%s", d.Msg))
+		return diag.Warnf(pos, "%s", d.Msg)
 	default:
-		b.diags.Add(diag.Errorf(pos, "%s", d.Msg))
+		return diag.Errorf(pos, "%s", d.Msg)
 	}
-}
-
-// recordLinks keeps the links of a converted page for orphan-page and
-// unused-asset.
-func (b *builder) recordLinks(p *course.Page, links []markdown.Link) {
-	if len(links) == 0 {
-		return
-	}
-	b.mu.Lock()
-	if b.links == nil {
-		b.links = map[*course.Page][]markdown.Link{}
-	}
-	b.links[p] = links
-	b.mu.Unlock()
 }
 
 // runChecks runs the checks that need every page: called once all pages are
@@ -93,7 +80,9 @@ func (b *builder) runChecks(files []*content.File) {
 	if b.c == nil {
 		return
 	}
-	b.checkPages()
+	for _, p := range b.c.All {
+		b.checkPage(p)
+	}
 	// Duplicates depend on titles, descriptions and the tree only: when the
 	// course was reused (an edit of a body), so are the findings.
 	if b.m.dupCourse == b.c && b.m.dupCourse != nil {
@@ -106,17 +95,36 @@ func (b *builder) runChecks(files []*content.File) {
 			b.m.dupCourse, b.m.dupDiags = b.c, found
 		}
 	}
-	linked := make(map[string]bool, len(b.c.All)) // link targets: source paths and "file:/url" paths
+	b.linked = make(map[string]int, len(b.c.All))
 	for p, links := range b.links {
-		for _, l := range links {
-			if l.Target != "" && l.Target != p.SrcPath {
-				linked[l.Target] = true
+		b.countLinks(p, links, 1)
+	}
+	b.linkChecks(files)
+}
+
+// countLinks adds n to the count of each target p links to (n = -1: the
+// links are gone).
+func (b *builder) countLinks(p *course.Page, links []markdown.Link, n int) {
+	for _, l := range links {
+		if l.Target != "" && l.Target != p.SrcPath {
+			if b.linked[l.Target] += n; b.linked[l.Target] == 0 {
+				delete(b.linked, l.Target)
 			}
 		}
 	}
+}
+
+// linkChecks runs the checks of links across pages (#fragments, orphan
+// pages, unused files) and keeps their findings in b.global: a patch runs
+// them again.
+func (b *builder) linkChecks(files []*content.File) {
+	start := b.diags.Len()
+	b.checkFragments()
+	linked := func(target string) bool { return b.linked[target] > 0 }
 	b.checkOrphans(linked)
 	b.checkResources(linked, files)
 	b.checkAssets(linked)
+	b.global = b.diags.Since(start)
 }
 
 // startPos is the place of a finding about a whole file: its first line.
@@ -127,7 +135,10 @@ func startPos(p *course.Page) diag.Pos {
 // titlePos is where a page's title is written: the front matter value, or
 // the opening "# Heading" of the body (blanked by package content).
 func titlePos(p *course.Page) diag.Pos {
-	f := p.Src
+	return fileTitlePos(p.Src)
+}
+
+func fileTitlePos(f *content.File) diag.Pos {
 	if pos, ok := f.Meta.Pos["title"]; ok {
 		return pos
 	}
@@ -135,43 +146,49 @@ func titlePos(p *course.Page) diag.Pos {
 		line := f.BodyLine
 		for _, l := range strings.SplitAfter(string(f.Body), "\n") {
 			if strings.TrimRight(l, "\n") != "" {
-				return diag.Pos{File: p.SrcPath, Line: line, Col: 1}
+				return diag.Pos{File: f.Path, Line: line, Col: 1}
 			}
 			line++
 		}
 	}
-	return startPos(p)
+	return diag.Pos{File: f.Path, Line: 1, Col: 1}
 }
 
-// checkPages runs the checks of one page at a time, in course order.
-func (b *builder) checkPages() {
-	for _, p := range b.c.All {
-		if p.Src == nil {
-			continue // a module without _index.md: its title comes from the folder name
-		}
-		title := p.Title
-		if p.Src.TitleFromBody {
-			title = p.Src.Title // p.Title falls back to the heading's Markdown
-		}
-		if !hasText(title) {
-			b.report(checkTitleEmpty, titlePos(p), "title %q has no text: write a title readers can find the page by", p.Src.Meta.Title)
-		}
-		if p.Kind != course.KindLesson {
-			continue
-		}
-		if p.Description == "" {
-			b.report(checkDescriptionMissing, startPos(p), "lesson without description: add `description: …` (shown on cards, in search results and as the meta description)")
-		}
-		if len(p.Objectives) == 0 {
-			b.report(checkLessonObjectives, startPos(p), "lesson without objectives: add `objectives:` with what a learner will be able to do")
-		}
-		if p.DurationEstimated {
-			b.report(checkLessonDuration, startPos(p), "lesson without duration: estimated as %s from its length; add `duration: …` (like 25m)", fmtDuration(p.Duration))
-		}
-		if p.Src.Words > maxLessonWords {
-			b.report(checkLessonLength, startPos(p), "long lesson: %d words of prose, more than %d (about %d minutes of reading); consider splitting it", p.Src.Words, maxLessonWords, maxLessonWords/200)
+// checkPage runs the checks of one page and adds their findings to the
+// page's diagnostics (b.pageDiags), which a patch replaces.
+func (b *builder) checkPage(p *course.Page) {
+	if p.Src == nil {
+		return // a module without _index.md: its title comes from the folder name
+	}
+	found := b.pageDiags[p]
+	report := func(check string, pos diag.Pos, format string, args ...any) {
+		if e := b.finding(check, pos, format, args...); e != nil {
+			b.diags.Add(e)
+			found = append(found, e)
 		}
 	}
+	title := p.Title
+	if p.Src.TitleFromBody {
+		title = p.Src.Title // p.Title falls back to the heading's Markdown
+	}
+	if !hasText(title) {
+		report(checkTitleEmpty, titlePos(p), "title %q has no text: write a title readers can find the page by", p.Src.Meta.Title)
+	}
+	if p.Kind == course.KindLesson {
+		if p.Description == "" {
+			report(checkDescriptionMissing, startPos(p), "lesson without description: add `description: …` (shown on cards, in search results and as the meta description)")
+		}
+		if len(p.Objectives) == 0 {
+			report(checkLessonObjectives, startPos(p), "lesson without objectives: add `objectives:` with what a learner will be able to do")
+		}
+		if p.DurationEstimated {
+			report(checkLessonDuration, startPos(p), "lesson without duration: estimated as %s from its length; add `duration: …` (like 25m)", fmtDuration(p.Duration))
+		}
+		if p.Src.Words > maxLessonWords {
+			report(checkLessonLength, startPos(p), "long lesson: %d words of prose, more than %d (about %d minutes of reading); consider splitting it", p.Src.Words, maxLessonWords, maxLessonWords/200)
+		}
+	}
+	setOrDelete(b.pageDiags, p, found)
 }
 
 // hasText reports whether a title has a letter or digit: "", "-" and "…" do not.
@@ -250,10 +267,10 @@ var listsPages = regexp.MustCompile(`\b(Site|Course)\.Pages\b`)
 // checkOrphans reports standalone pages a reader cannot reach: no layout
 // lists the standalone pages and no other page links to it. Lessons and
 // modules are always reachable through the course navigation.
-func (b *builder) checkOrphans(linked map[string]bool) {
+func (b *builder) checkOrphans(linked func(string) bool) {
 	var pages []*course.Page
 	for _, p := range b.c.Pages {
-		if p.Src != nil && !linked[p.SrcPath] {
+		if p.Src != nil && !linked(p.SrcPath) {
 			pages = append(pages, p)
 		}
 	}
@@ -274,15 +291,27 @@ func (b *builder) checkOrphans(linked map[string]bool) {
 // links to them, and no Markdown file in their folder (drafts included)
 // names them in its body or front matter params, where a layout or raw
 // HTML may pick them up.
-func (b *builder) checkResources(linked map[string]bool, files []*content.File) {
+func (b *builder) checkResources(linked func(string) bool, files []*content.File) {
 	byDir := map[string][]*content.File{}
+	for _, r := range b.c.Resources {
+		if !linked("file:/" + r.Path) {
+			byDir[path.Dir(r.Src)] = nil
+		}
+	}
+	if len(byDir) == 0 {
+		return
+	}
 	for _, f := range files {
-		if f != nil && !f.Broken {
-			byDir[path.Dir(f.Path)] = append(byDir[path.Dir(f.Path)], f)
+		if f == nil || f.Broken {
+			continue
+		}
+		dir := f.Path[:max(0, strings.LastIndexByte(f.Path, '/'))]
+		if fs, ok := byDir[dir]; ok {
+			byDir[dir] = append(fs, f)
 		}
 	}
 	for _, r := range b.c.Resources {
-		if linked["file:/"+r.Path] {
+		if linked("file:/" + r.Path) {
 			continue
 		}
 		name := path.Base(r.Src)
@@ -324,7 +353,7 @@ func mentions(v any, name string) bool {
 // JavaScript (images, fonts) that nothing uses: no page links to them and
 // their name appears in no layout, stylesheet or script, of the site or the
 // theme. The theme's own assets are not checked.
-func (b *builder) checkAssets(linked map[string]bool) {
+func (b *builder) checkAssets(linked func(string) bool) {
 	if b.opts.Root == nil {
 		return
 	}
@@ -358,7 +387,7 @@ func (b *builder) checkAssets(linked map[string]bool) {
 	}
 	sort.Strings(candidates)
 	for _, p := range candidates {
-		if linked["file:/"+p] {
+		if linked("file:/" + p) {
 			continue
 		}
 		name := path.Base(p)

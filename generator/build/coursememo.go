@@ -41,7 +41,7 @@ func (b *builder) course(cfg *config.Site, site *content.Site, lastmod map[strin
 // sameShape reports whether course.Build gives the same course for files b
 // as for files a: the same paths in the same order, and for each file the
 // same kind, state, title, front matter (positions included: errors quote
-// them) and duration estimate.
+// them), title line and duration estimate.
 func sameShape(a, b []*content.File) bool {
 	if len(a) != len(b) {
 		return false
@@ -61,6 +61,9 @@ func sameShape(a, b []*content.File) bool {
 		}
 		if !reflect.DeepEqual(x.Meta, y.Meta) {
 			return false
+		}
+		if x.TitleFromBody && fileTitlePos(x) != fileTitlePos(y) {
+			return false // findings about the title point at its line
 		}
 	}
 	return true

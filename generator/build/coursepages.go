@@ -199,30 +199,40 @@ func pathSVG(lessons []*course.Page, level map[*course.Page]int, levels int) tem
 }
 
 // printItems lists every module and lesson in course order, with each
-// lesson's body (empty when spilled to disk), and the key of it all.
-func (b *builder) printItems() ([]render.PrintItem, []bodyRef, uint64) {
+// lesson's body (empty when spilled to disk), and the key of it all. A patch
+// has already updated b.print.
+func (b *builder) printItems() (*printState, uint64) {
+	if st := b.print; st != nil {
+		return st, st.key.sum(b.m)
+	}
 	h := b.m.hash()
-	items := make([]render.PrintItem, 0, len(b.c.All))
-	bodies := make([]bodyRef, 0, len(b.c.All))
+	st := &printState{
+		items:  make([]render.PrintItem, 0, len(b.c.All)),
+		bodies: make([]bodyRef, 0, len(b.c.All)),
+		key:    seqKey{index: make(map[*course.Page]int, len(b.c.Lessons))},
+	}
 	var walk func(m *course.Page)
 	walk = func(m *course.Page) {
 		for _, c := range m.Children {
 			b.keys.page(h, c)
 			switch c.Kind {
 			case course.KindModule:
-				items = append(items, render.PrintItem{Page: c, Heading: 2, ID: printID(c), Objectives: b.objectives(c)})
-				bodies = append(bodies, bodyRef{})
+				st.items = append(st.items, render.PrintItem{Page: c, Heading: 2, ID: printID(c), Objectives: b.objectives(c)})
+				st.bodies = append(st.bodies, bodyRef{})
+				st.key.add(b.m, nil, 0)
 				walk(c)
 			case course.KindLesson:
 				body := b.bodies[c]
-				num(h, int64(body.sum))
-				items = append(items, render.PrintItem{Page: c, Heading: 3, ID: printID(c), Objectives: b.objectives(c)})
-				bodies = append(bodies, body)
+				st.items = append(st.items, render.PrintItem{Page: c, Heading: 3, ID: printID(c), Objectives: b.objectives(c), Content: printMarker(len(st.items))})
+				st.bodies = append(st.bodies, body)
+				st.key.add(b.m, c, body.sum)
 			}
 		}
 	}
 	walk(b.c.Home)
-	return items, bodies, h.Sum64()
+	st.key.structure = h.Sum64()
+	b.print = st
+	return st, st.key.sum(b.m)
 }
 
 func printID(p *course.Page) string {
@@ -347,21 +357,20 @@ func (s *printSpill) read(p *course.Page) ([]byte, error) {
 	return buf, err
 }
 
+// printOut is /print/'s output file.
+const printOut = "print/index.html"
+
 // writePrint writes /print/.
 func (b *builder) writePrint(buf *bytes.Buffer) error {
-	const out = "print/index.html"
+	const out = printOut
 	if _, failed := b.sink.next.(discard); failed {
 		return nil
 	}
-	items, bodies, sum := b.printItems()
+	st, sum := b.printItems()
+	items := st.items
 	v := b.genView("print", b.cfg.Title, "/print/")
 	v.Description = "The whole course on one page, for printing or reading offline."
 	v.Print = items
-	for i := range items {
-		if items[i].Heading == 3 {
-			items[i].Content = printMarker(i)
-		}
-	}
 	if ls, ok := b.sink.next.(output.LazySink); ok && !b.oneShot {
 		key := b.keys.view("print", v, sum)
 		b.mu.Lock()
@@ -387,7 +396,7 @@ func (b *builder) writePrint(buf *bytes.Buffer) error {
 				}
 				var page bytes.Buffer
 				err := assemblePrint(&page, data, func(i int) ([]byte, error) {
-					return printFragment(min, items[i].ID, bodies[i].html)
+					return printFragment(min, items[i].ID, st.body(i).html)
 				})
 				return page.Bytes(), err
 			})
@@ -411,7 +420,7 @@ func (b *builder) writePrint(buf *bytes.Buffer) error {
 		if b.spill != nil {
 			return b.spill.read(items[i].Page)
 		}
-		return printFragment(b.min, items[i].ID, bodies[i].html)
+		return printFragment(b.min, items[i].ID, st.body(i).html)
 	}
 	if ss, ok := b.sink.next.(output.StreamSink); ok {
 		cw := &countWriter{w: nil}

@@ -59,6 +59,9 @@ func (b *builder) writeGenerated() error {
 	if err := b.write("feed.xml", courseOnly(b, "feed.xml", b.feed)); err != nil {
 		return err
 	}
+	if !b.cfg.Absolute() {
+		b.diags.Add(diag.Warnf(diag.Pos{File: "site.yaml"}, "baseURL has no host: sitemap.xml, feed.xml and canonical links hold paths only; set baseURL: https://example.org/ before publishing"))
+	}
 	robots := "User-agent: *\nAllow: /\n"
 	if b.cfg.Absolute() {
 		robots += "Sitemap: " + b.cfg.BaseURL + "sitemap.xml\n"
@@ -110,12 +113,12 @@ func aliasPage(lang string, p *course.Page) []byte {
 // first search after a change (at 10,000 pages it takes seconds); builds
 // write it at once.
 func (b *builder) writeSearch() error {
-	pages, key := b.searchPages()
+	st, key := b.searchPages()
 	if ls, ok := b.sink.next.(output.LazySink); ok && !b.oneShot {
 		d := b.m.searchDir
 		if d == nil || d.Key != key {
 			d = output.NewLazyDir(key, func() (map[string][]byte, error) {
-				files := search.Build(pages)
+				files := search.Build(st.list())
 				out := make(map[string][]byte, len(files))
 				for _, f := range files {
 					out[f.Path] = f.Data
@@ -129,7 +132,7 @@ func (b *builder) writeSearch() error {
 		}
 		return nil
 	}
-	for _, f := range search.Build(pages) {
+	for _, f := range search.Build(st.list()) {
 		if err := b.write(f.Path, f.Data); err != nil {
 			return err
 		}
@@ -137,8 +140,16 @@ func (b *builder) writeSearch() error {
 	return nil
 }
 
-func (b *builder) searchPages() ([]search.Page, uint64) {
-	pages := make([]search.Page, 0, len(b.c.All))
+// searchPages lists the pages of the search index and its key. A patch has
+// already updated b.search.
+func (b *builder) searchPages() (*searchState, uint64) {
+	if st := b.search; st != nil {
+		return st, st.key.sum(b.m)
+	}
+	st := &searchState{
+		pages: make([]search.Page, 0, len(b.c.All)),
+		key:   seqKey{index: make(map[*course.Page]int, len(b.c.All))},
+	}
 	h := b.m.hash()
 	add := func(p *course.Page) {
 		body, ok := b.bodies[p]
@@ -150,8 +161,8 @@ func (b *builder) searchPages() ([]search.Page, uint64) {
 			sp.Module = p.Parent.Title
 		}
 		str(h, sp.URL, sp.Title, sp.Module, sp.Description)
-		num(h, int64(body.sum))
-		pages = append(pages, sp)
+		st.pages = append(st.pages, sp)
+		st.key.add(b.m, p, body.sum)
 	}
 	var walk func(p *course.Page)
 	walk = func(p *course.Page) {
@@ -166,7 +177,9 @@ func (b *builder) searchPages() ([]search.Page, uint64) {
 	for _, p := range b.c.Pages {
 		add(p)
 	}
-	return pages, h.Sum64()
+	st.key.structure = h.Sum64()
+	b.search = st
+	return st, st.key.sum(b.m)
 }
 
 // sitemap lists every page, sorted by URL.
@@ -300,8 +313,5 @@ func (b *builder) feed() []byte {
 		buf.WriteString("</entry>\n")
 	}
 	buf.WriteString("</feed>\n")
-	if !b.cfg.Absolute() {
-		b.diags.Add(diag.Warnf(diag.Pos{File: "site.yaml"}, "baseURL has no host: sitemap.xml, feed.xml and canonical links hold paths only; set baseURL: https://example.org/ before publishing"))
-	}
 	return buf.Bytes()
 }

@@ -142,37 +142,122 @@ var edits = []edit{
 		return nil
 	}},
 	{"nothing", func(fstest.MapFS, *rand.Rand) []string { return nil }},
+	// Body edits that change what other pages' checks find.
+	{"heading renamed", func(fsys fstest.MapFS, r *rand.Rand) []string {
+		// Other lessons link to /module-1/lesson-1/#intro.
+		p := "content/01-module-1/01-lesson-1.md"
+		if _, ok := fsys[p]; !ok {
+			p = pick(fsys, r)
+		}
+		if bytes.Contains(fsys[p].Data, []byte("## Intro")) {
+			replaceIn(fsys, p, "## Intro", "## Start")
+		} else {
+			replaceIn(fsys, p, "## Start", "## Intro")
+		}
+		return []string{p}
+	}},
+	{"broken link in body", func(fsys fstest.MapFS, r *rand.Rand) []string {
+		p := pick(fsys, r)
+		if bytes.Contains(fsys[p].Data, []byte("[gone](")) {
+			replaceIn(fsys, p, "[gone](missing.md)", "gone")
+		} else {
+			replaceIn(fsys, p, "## Intro", "## Intro\n\nSee [gone](missing.md) and [a fragment](#nowhere).")
+		}
+		return []string{p}
+	}},
+	{"long body", func(fsys fstest.MapFS, r *rand.Rand) []string {
+		p := pick(fsys, r)
+		fsys[p] = &fstest.MapFile{Data: append(bytes.Clone(fsys[p].Data), []byte("\n"+strings.Repeat("word ", 4100)+"\n")...)}
+		return []string{p}
+	}},
+	{"standalone page", func(fsys fstest.MapFS, r *rand.Rand) []string {
+		p := "content/about.md"
+		fsys[p] = &fstest.MapFile{Data: []byte(fmt.Sprintf("---\ntitle: About %d\n---\nAbout this course.\n", r.Intn(100)))}
+		return []string{p}
+	}},
+	{"body links to the standalone page and the resource", func(fsys fstest.MapFS, r *rand.Rand) []string {
+		p := pick(fsys, r)
+		if bytes.Contains(fsys[p].Data, []byte("[about](")) {
+			replaceIn(fsys, p, "[about](/about/) and diagram.svg", "")
+		} else {
+			replaceIn(fsys, p, "## Intro", "## Intro\n\n[about](/about/) and diagram.svg")
+		}
+		return []string{p}
+	}},
+	{"home body", func(fsys fstest.MapFS, r *rand.Rand) []string {
+		p := "content/_index.md"
+		fsys[p] = &fstest.MapFile{Data: []byte(fmt.Sprintf("---\ntitle: Home\n---\nWelcome %d. See [the intro](/module-1/lesson-1/#intro).\n", r.Intn(100)))}
+		return []string{p}
+	}},
+	{"same bytes saved", func(fsys fstest.MapFS, r *rand.Rand) []string {
+		p := pick(fsys, r)
+		fsys[p] = &fstest.MapFile{Data: bytes.Clone(fsys[p].Data)}
+		return []string{p}
+	}},
+	{"title from the body", bodyTitle},
+	{"title from the body again", bodyTitle},
+	{"two bodies", func(fsys fstest.MapFS, r *rand.Rand) []string {
+		p, q := pick(fsys, r), pick(fsys, r)
+		for _, x := range []string{p, q} {
+			fsys[x] = &fstest.MapFile{Data: append(bytes.Clone(fsys[x].Data), []byte(fmt.Sprintf("\n## Added %d\n\nText.\n", r.Int()))...)}
+		}
+		return []string{p, q}
+	}},
+}
+
+// bodyTitle adds a lesson whose title, from its body's "# Heading",
+// duplicates another's in its module (a warning at the heading's line), or
+// when it exists moves that line down.
+func bodyTitle(fsys fstest.MapFS, r *rand.Rand) []string {
+	p := "content/03-module-3/90-dup.md"
+	if _, ok := fsys[p]; ok {
+		replaceIn(fsys, p, "# Lesson 3.1", "\n# Lesson 3.1")
+	} else {
+		fsys[p] = &fstest.MapFile{Data: []byte("---\nduration: 5m\n---\n# Lesson 3.1\n\nSame title.\n")}
+	}
+	return []string{p}
 }
 
 func dir(p string) string { return p[:strings.LastIndexByte(p, '/')] }
 
 type snapshot struct {
-	files map[string][]byte
-	diags string
+	files  map[string][]byte
+	diags  string
+	counts string // Result's
 }
 
 func runOnce(t *testing.T, b *build.Builder, fsys fstest.MapFS, changed []string) (snapshot, *build.Result) {
 	t.Helper()
-	mem := output.NewMem()
+	s, res, _ := runInto(t, b, fsys, changed, output.NewMem())
+	return s, res
+}
+
+// runInto is runOnce writing to mem; ok is false when the build made no site.
+func runInto(t *testing.T, b *build.Builder, fsys fstest.MapFS, changed []string, mem *output.Mem) (s snapshot, res *build.Result, ok bool) {
+	t.Helper()
 	res, err := b.Run(context.Background(), build.Options{
 		Root: fsys, Theme: lectern.Theme(), Sink: mem, Drafts: true, Partial: true, Changed: changed,
 	})
-	s := snapshot{files: map[string][]byte{}}
+	s = snapshot{files: map[string][]byte{}}
 	if err != nil {
 		s.diags = "FATAL " + err.Error()
-		return s, res
+		return s, res, false
 	}
 	for _, p := range mem.Paths() {
 		s.files[p], _ = mem.Get(p)
 	}
 	s.diags = res.Errors.Error() + "\n" + res.Warnings.Error()
-	return s, res
+	s.counts = fmt.Sprintf("%d pages, %d files, %d bytes", res.Pages, res.Files, res.Bytes)
+	return s, res, true
 }
 
 func compare(t *testing.T, step string, got, want snapshot) {
 	t.Helper()
 	if got.diags != want.diags {
 		t.Fatalf("%s: diagnostics differ\nincremental:\n%s\nfresh:\n%s", step, got.diags, want.diags)
+	}
+	if got.counts != want.counts {
+		t.Fatalf("%s: counts differ: incremental %s, fresh %s", step, got.counts, want.counts)
 	}
 	for p, w := range want.files {
 		if g, ok := got.files[p]; !ok {
@@ -201,7 +286,9 @@ func diffBytes(want, got []byte) string {
 // titles, order, adds, deletes, renames, drafts, broken files, layouts, CSS,
 // static files, site.yaml…) and after each one compares the Builder's
 // incremental output with a fresh build's, byte for byte. Each sequence runs
-// twice: once telling the Builder what changed, once telling it nothing.
+// three times: telling the Builder nothing, telling it what changed, and
+// telling it what changed with each site's sink following the last good one
+// as the dev server does (body edits are then patches: see patch.go).
 func TestIncrementalEqualsFresh(t *testing.T) {
 	seeds := 5
 	steps := 16
@@ -210,12 +297,18 @@ func TestIncrementalEqualsFresh(t *testing.T) {
 	}
 	// Seed -1 walks every edit once, in order, so each kind is always covered.
 	for seed := -1; seed < seeds; seed++ {
-		for _, tell := range []bool{true, false} {
-			t.Run(fmt.Sprintf("seed=%d/tell=%v", seed, tell), func(t *testing.T) {
+		for _, mode := range []string{"tell", "silent", "follow"} {
+			tell, follow := mode != "silent", mode == "follow"
+			t.Run(fmt.Sprintf("seed=%d/%s", seed, mode), func(t *testing.T) {
 				r := rand.New(rand.NewSource(int64(seed)))
 				fsys := course(3, 5)
 				inc := new(build.Builder)
-				runOnce(t, inc, fsys, nil)
+				good := output.NewMem() // the last site that was usable
+				_, _, ok := runInto(t, inc, fsys, nil, good)
+				if !ok {
+					t.Fatal("the first build failed")
+				}
+				patches := 0
 				n := steps
 				if seed < 0 {
 					n = len(edits)
@@ -234,10 +327,25 @@ func TestIncrementalEqualsFresh(t *testing.T) {
 					} else if changed == nil {
 						changed = []string{}
 					}
-					got, res := runOnce(t, inc, fsys, changed)
+					var got snapshot
+					if follow {
+						mem := output.NewMemLike(good)
+						var ok bool
+						got, _, ok = runInto(t, inc, fsys, changed, mem)
+						if mem.Carried() {
+							patches++
+						}
+						if ok {
+							good = mem
+						}
+					} else {
+						got, _ = runOnce(t, inc, fsys, changed)
+					}
 					want, _ := runOnce(t, new(build.Builder), fsys, nil)
 					compare(t, fmt.Sprintf("step %d (%s)", step, e.name), got, want)
-					_ = res
+				}
+				if follow && seed < 0 && patches < 8 {
+					t.Errorf("%d runs were patches, want one per body edit", patches)
 				}
 			})
 		}

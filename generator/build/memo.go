@@ -70,6 +70,8 @@ type memo struct {
 	// Duplicate title/description findings of that course.
 	dupCourse *course.Course
 	dupDiags  []error
+	// last is what the next run needs to be a patch (see patch.go).
+	last      *lastRun
 	used      map[string]bool        // output paths used by this run (the rest are swept)
 	usedFiles map[*content.File]bool // sources converted or reused by this run
 }

@@ -12,6 +12,7 @@ import (
 	"math"
 	"path"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -247,6 +248,56 @@ func Load(fsys fs.FS, cfg *config.Site, cache *Cache, changed func(path string) 
 		return site, errs
 	}
 	return site, nil
+}
+
+// Reload is Load after a change of files Load found before, with nothing
+// created or deleted: it reads only paths, each a Markdown file of prev, and
+// returns prev with those files replaced, and each path's cache entry before
+// and after the change (the same entry when the bytes did not change). It
+// updates the cache. ok is false, and a full Load is needed, when a path is
+// not one of prev's files or is no longer a readable regular file (Load
+// reports why, at the right place). prev is not modified.
+func Reload(fsys fs.FS, cfg *config.Site, cache *Cache, prev *Site, paths []string) (site *Site, before, after []*Entry, ok bool) {
+	site = &Site{Files: slices.Clone(prev.Files), Resources: prev.Resources}
+	gone := map[*diag.Error]bool{}
+	var added diag.List
+	for _, p := range paths {
+		i, found := slices.BinarySearchFunc(prev.Files, p, func(f *File, p string) int { return strings.Compare(f.Path, p) })
+		old := cache.entries[p]
+		if !found || old == nil {
+			return nil, nil, nil, false
+		}
+		if fi, err := fs.Lstat(fsys, p); err != nil || !fi.Mode().IsRegular() {
+			return nil, nil, nil, false
+		}
+		src, err := readMarkdown(fsys, p)
+		if err != nil {
+			return nil, nil, nil, false
+		}
+		e := old
+		if sum := maphash.Bytes(cache.seed, src); sum != old.sum {
+			f, diags := Parse(p, src, cfg)
+			e = &Entry{File: f, Diags: diags, sum: sum}
+			cache.entries[p] = e
+		}
+		before, after = append(before, old), append(after, e)
+		f := e.File
+		if f == nil {
+			f = &File{Path: p, Kind: KindOf(p), Broken: true}
+		}
+		site.Files[i] = f
+		for _, d := range old.Diags {
+			gone[d] = true
+		}
+		added = append(added, e.Diags.Warnings()...)
+	}
+	for _, w := range prev.Warnings {
+		if !gone[w] {
+			site.Warnings = append(site.Warnings, w)
+		}
+	}
+	site.Warnings = append(site.Warnings, added...)
+	return site, before, after, true
 }
 
 // maxSize is the size of the largest Markdown file lectern reads: about 40

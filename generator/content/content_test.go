@@ -2,16 +2,20 @@ package content
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
 
 	"github.com/lectern/lectern/generator/config"
+	"github.com/lectern/lectern/generator/diag"
 )
 
 func parse(t *testing.T, path, src string) (*File, string) {
@@ -241,3 +245,70 @@ func (f sizelessFile) Stat() (fs.FileInfo, error) {
 type sizelessInfo struct{ fs.FileInfo }
 
 func (sizelessInfo) Size() int64 { return 0 }
+
+func TestReloadEqualsLoad(t *testing.T) {
+	fsys := fstest.MapFS{
+		"content/_index.md":    {Data: []byte("---\ntitle: Home\n---\n")},
+		"content/01-m/01-a.md": {Data: []byte("---\ntitle: A\n---\nA.\n")},
+		"content/01-m/02-b.md": {Data: []byte("---\ntitle: B\nunknown_key: [\n---\nB.\n")},
+		"content/01-m/03-c.md": {Data: []byte("---\ntitle: C\ncolour: red\n---\nC.\n")},
+		"content/01-m/pic.png": {Data: []byte("png")},
+	}
+	cfg := config.Default()
+	cache := NewCache()
+	prev, _ := Load(fsys, cfg, cache, nil)
+
+	fsys["content/01-m/01-a.md"] = &fstest.MapFile{Data: []byte("---\ntitle: A2\nextra: 1\n---\nA, edited.\n")}
+	fsys["content/01-m/03-c.md"] = &fstest.MapFile{Data: []byte("---\ntitle: C\n---\nC.\n")}
+	site, before, after, ok := Reload(fsys, cfg, cache, prev, []string{"content/01-m/01-a.md", "content/01-m/03-c.md", "content/_index.md"})
+	if !ok {
+		t.Fatal("Reload refused a change of existing files")
+	}
+	want, _ := Load(fsys, cfg, NewCache(), nil)
+	if len(site.Files) != len(want.Files) || !slices.Equal(site.Resources, want.Resources) {
+		t.Fatalf("Reload gave %v %v, Load %v %v", site.Files, site.Resources, want.Files, want.Resources)
+	}
+	for i, f := range site.Files {
+		w := want.Files[i]
+		if f.Path != w.Path || f.Meta.Title != w.Meta.Title || string(f.Body) != string(w.Body) || f.Broken != w.Broken || fmt.Sprint(f.Meta.Params) != fmt.Sprint(w.Meta.Params) {
+			t.Errorf("file %d: Reload %+v, Load %+v", i, f, w)
+		}
+	}
+	sortedWarnings := func(l diag.List) string {
+		l = append(diag.List(nil), l...)
+		l.Sort()
+		return l.Error()
+	}
+	if got, w := sortedWarnings(site.Warnings), sortedWarnings(want.Warnings); got != w {
+		t.Errorf("warnings after Reload:\n%s\nafter Load:\n%s", got, w)
+	}
+	if len(before) != 3 || len(after) != 3 || before[0] == after[0] || before[2] != after[2] {
+		t.Errorf("entries: an edited file must get a new entry, an unchanged one keep its own")
+	}
+	if prev.Files[0].Meta.Title != "A" {
+		t.Error("Reload modified the previous site")
+	}
+
+	// What Reload cannot do, a full Load must.
+	for name, change := range map[string]func(fstest.MapFS) []string{
+		"new file": func(f fstest.MapFS) []string {
+			f["content/01-m/04-d.md"] = &fstest.MapFile{Data: []byte("D")}
+			return []string{"content/01-m/04-d.md"}
+		},
+		"deleted file": func(f fstest.MapFS) []string {
+			delete(f, "content/01-m/03-c.md")
+			return []string{"content/01-m/03-c.md"}
+		},
+		"symlink": func(f fstest.MapFS) []string {
+			f["content/01-m/03-c.md"] = &fstest.MapFile{Data: []byte("/etc/passwd"), Mode: fs.ModeSymlink}
+			return []string{"content/01-m/03-c.md"}
+		},
+		"folder": func(f fstest.MapFS) []string { return []string{"content/01-m"} },
+	} {
+		f := maps.Clone(fsys)
+		paths := change(f)
+		if _, _, _, ok := Reload(f, cfg, cache, site, paths); ok {
+			t.Errorf("%s: Reload accepted it", name)
+		}
+	}
+}

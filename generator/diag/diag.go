@@ -220,3 +220,17 @@ func (c *Collector) List() List {
 	l.Sort()
 	return l
 }
+
+// Len is the number of diagnostics collected so far.
+func (c *Collector) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.list)
+}
+
+// Since returns, unsorted, the diagnostics collected after the first n.
+func (c *Collector) Since(n int) List {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append(List(nil), c.list[n:]...)
+}

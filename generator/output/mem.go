@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -16,6 +17,14 @@ type Mem struct {
 	data  map[string][]byte
 	lazy  map[string]*Lazy
 	dirs  map[string]*LazyDir // by prefix, "search/"
+	// follows is the Mem this one was made to follow ([NewMemLike]), whose
+	// files [Mem.Carry] copies; hint sizes the maps made on the first write.
+	follows *Mem
+	hint    int
+	// carried is set by Carry; touched then lists the paths skipped or
+	// written since, the only ones where m and follows can differ.
+	carried bool
+	touched map[string]struct{}
 }
 
 // LazyDir is a set of files below one folder made together on the first
@@ -83,26 +92,113 @@ func NewMem() *Mem {
 }
 
 // NewMemLike returns an empty Mem for the next build of the site prev holds
-// (the dev server's next site): sized like prev, and trusting the paths prev
-// accepted as valid. Conflicts among the new paths are still checked. prev
-// must be complete: nothing may write to it any more.
+// (the dev server's next site): sized like prev, trusting the paths prev
+// accepted as valid (conflicts among the new paths are still checked), and
+// able to [Mem.Carry] prev's files. prev must be complete: nothing may
+// write to it any more. prev stops following the Mem it followed, so a chain
+// of sites does not stay reachable.
 func NewMemLike(prev *Mem) *Mem {
 	if prev == nil {
 		return NewMem()
 	}
-	prev.mu.RLock()
-	n, valid := len(prev.paths.files), prev.paths.files
-	prev.mu.RUnlock()
-	return &Mem{
-		paths: pathSet{
-			files:  make(map[string]struct{}, n),
-			dirs:   make(map[string]struct{}, n/4),
-			folded: make(map[string]string, n+n/4),
-			valid:  valid,
-		},
-		data: make(map[string][]byte, n),
-		lazy: map[string]*Lazy{},
-		dirs: map[string]*LazyDir{},
+	prev.mu.Lock()
+	n := len(prev.paths.files)
+	prev.follows = nil
+	prev.mu.Unlock()
+	return &Mem{follows: prev, hint: n}
+}
+
+// ready makes the maps of a Mem made by NewMemLike on its first write. m.mu
+// is held.
+func (m *Mem) ready() {
+	if m.data != nil {
+		return
+	}
+	n := m.hint
+	m.paths = pathSet{
+		files:  make(map[string]struct{}, n),
+		dirs:   make(map[string]struct{}, n/4),
+		folded: make(map[string]string, n+n/4),
+	}
+	if m.follows != nil {
+		m.paths.valid = m.follows.paths.files
+	}
+	m.data = make(map[string][]byte, n)
+	m.lazy = map[string]*Lazy{}
+	m.dirs = map[string]*LazyDir{}
+}
+
+// Follows returns the Mem that m was made to follow with NewMemLike, whose
+// files Carry copies: nil when there is none.
+func (m *Mem) Follows() Sink {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.follows == nil {
+		return nil
+	}
+	return m.follows
+}
+
+// Carry copies every file of the Mem that m follows, lazy ones included,
+// except the paths in skip (a lazy folder is skipped by its prefix,
+// "search/"), in one step: a build that knows which of its outputs changed
+// writes only those. It must be called before anything is written to m.
+// Diff between the two then compares only the paths skipped or written.
+func (m *Mem) Carry(skip []string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	p := m.follows
+	if p == nil {
+		return fmt.Errorf("output: Carry on a Mem that follows no other")
+	}
+	if m.data != nil {
+		return fmt.Errorf("output: Carry after a write")
+	}
+	p.mu.RLock()
+	m.paths = pathSet{
+		files:  maps.Clone(p.paths.files),
+		dirs:   maps.Clone(p.paths.dirs),
+		folded: maps.Clone(p.paths.folded),
+		valid:  p.paths.files,
+	}
+	m.data, m.lazy, m.dirs = maps.Clone(p.data), maps.Clone(p.lazy), maps.Clone(p.dirs)
+	p.mu.RUnlock()
+	m.carried = true
+	m.touched = make(map[string]struct{}, len(skip))
+	for _, s := range skip {
+		m.touched[s] = struct{}{}
+		f := s
+		if _, ok := m.dirs[s]; ok {
+			delete(m.dirs, s)
+			f = s + lazyDirFile
+		} else {
+			delete(m.data, s)
+			delete(m.lazy, s)
+		}
+		if _, ok := m.paths.files[f]; ok {
+			delete(m.paths.files, f)
+			if low := strings.ToLower(f); m.paths.folded[low] == f {
+				delete(m.paths.folded, low)
+			}
+		}
+	}
+	return nil
+}
+
+// Carried reports whether Carry was called.
+func (m *Mem) Carried() bool {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.carried
+}
+
+// lazyDirFile stands, in a Mem's path set, for the files of a lazy folder.
+const lazyDirFile = ".lazy"
+
+// touch records a path written after Carry. m.mu is held.
+func (m *Mem) touch(path string) {
+	if m.carried {
+		m.touched[path] = struct{}{}
 	}
 }
 
@@ -111,10 +207,12 @@ func NewMemLike(prev *Mem) *Mem {
 func (m *Mem) WriteLazyDir(prefix string, d *LazyDir) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if err := m.paths.add(prefix + ".lazy"); err != nil {
+	m.ready()
+	if err := m.paths.add(prefix + lazyDirFile); err != nil {
 		return err
 	}
 	m.dirs[prefix] = d
+	m.touch(prefix)
 	return nil
 }
 
@@ -178,6 +276,18 @@ func (m *Mem) Diff(o *Mem) []string {
 			out = append(out, path)
 		}
 	}
+	if o.carried && o.follows == m {
+		// o is m but for the paths it touched.
+		for p := range o.touched {
+			if has(m, p) || has(o, p) {
+				if !has(m, p) || !has(o, p) || !same(p) {
+					out = append(out, p)
+				}
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
 	for p := range m.data {
 		check(p)
 	}
@@ -219,10 +329,12 @@ func (m *Mem) dirOf(path string) *LazyDir {
 func (m *Mem) WriteLazy(path string, l *Lazy) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.ready()
 	if err := m.paths.add(path); err != nil {
 		return err
 	}
 	m.lazy[path] = l
+	m.touch(path)
 	return nil
 }
 
@@ -251,6 +363,7 @@ func (m *Mem) Has(path string) bool {
 func (m *Mem) Write(path string, data []byte) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.ready()
 	if err := m.paths.add(path); err != nil {
 		return err
 	}
@@ -258,6 +371,7 @@ func (m *Mem) Write(path string, data []byte) error {
 		data = []byte{}
 	}
 	m.data[path] = data
+	m.touch(path)
 	return nil
 }
 

@@ -36,6 +36,15 @@ type StreamSink interface {
 	WriteStream(path string, write func(io.Writer) error) error
 }
 
+// Carrier is a Sink that can start as a copy of the files of the sink it
+// follows (the dev server's previous site, see [NewMemLike] and [Mem.Carry]):
+// a build that knows which of its outputs changed writes only those.
+type Carrier interface {
+	Sink
+	Follows() Sink
+	Carry(skip []string) error
+}
+
 // File is one output file: a path as accepted by [CheckPath] and its bytes.
 type File struct {
 	Path string

@@ -240,3 +240,95 @@ func TestNewMemLike(t *testing.T) {
 		t.Error("NewMemLike(nil) = nil")
 	}
 }
+
+func TestMemCarry(t *testing.T) {
+	prev := NewMem()
+	for _, p := range []string{"a/index.html", "b/index.html", "c/index.html", "robots.txt"} {
+		if err := prev.Write(p, []byte(p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := prev.WriteLazy("print/index.html", NewLazy(1, func() ([]byte, error) { return []byte("print"), nil })); err != nil {
+		t.Fatal(err)
+	}
+	if err := prev.WriteLazyDir("search/", NewLazyDir(1, func() (map[string][]byte, error) {
+		return map[string][]byte{"search/x.json": []byte("x")}, nil
+	})); err != nil {
+		t.Fatal(err)
+	}
+	if err := NewMem().Carry(nil); err == nil {
+		t.Error("Carry on a Mem that follows none was accepted")
+	}
+	written := NewMemLike(prev)
+	_ = written.Write("x", nil)
+	if err := written.Carry(nil); err == nil {
+		t.Error("Carry after a write was accepted")
+	}
+
+	m := NewMemLike(prev)
+	if m.Follows() != Sink(prev) {
+		t.Fatal("Follows is not the previous Mem")
+	}
+	if err := m.Carry([]string{"b/index.html", "c/index.html", "print/index.html", "search/"}); err != nil {
+		t.Fatal(err)
+	}
+	if !m.Carried() {
+		t.Error("Carried is false after Carry")
+	}
+	for _, p := range []string{"a/index.html", "robots.txt"} {
+		if got, ok := m.Get(p); !ok || string(got) != p {
+			t.Errorf("%s carried as %q, %v", p, got, ok)
+		}
+	}
+	for _, p := range []string{"b/index.html", "c/index.html", "print/index.html", "search/x.json"} {
+		if m.Has(p) {
+			t.Errorf("skipped %s was carried", p)
+		}
+	}
+	// Skipped paths can be written again; carried ones cannot.
+	if err := m.Write("b/index.html", []byte("new b")); err != nil {
+		t.Errorf("writing a skipped path: %v", err)
+	}
+	if err := m.WriteLazy("print/index.html", NewLazy(2, func() ([]byte, error) { return []byte("print 2"), nil })); err != nil {
+		t.Errorf("writing a skipped lazy path: %v", err)
+	}
+	if err := m.WriteLazyDir("search/", NewLazyDir(1, func() (map[string][]byte, error) { return nil, nil })); err != nil {
+		t.Errorf("writing a skipped lazy folder: %v", err)
+	}
+	if err := m.Write("a/index.html", nil); err == nil {
+		t.Error("a carried path was written a second time")
+	}
+	if err := m.Write("B/index.html", nil); err == nil {
+		t.Error("a case clash with a carried path was accepted")
+	}
+	if err := m.Write("new/index.html", []byte("n")); err != nil {
+		t.Fatal(err)
+	}
+
+	// Diff compares only what Carry skipped or what was written since,
+	// and gives what the whole comparison gives.
+	plain := NewMem()
+	for _, p := range m.ShallowPaths() {
+		switch {
+		case p == "search/":
+			_ = plain.WriteLazyDir(p, m.dirs[p])
+		case m.lazy[p] != nil:
+			_ = plain.WriteLazy(p, m.lazy[p])
+		default:
+			data, _ := m.Get(p)
+			_ = plain.Write(p, data)
+		}
+	}
+	got, want := prev.Diff(m), prev.Diff(plain)
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("Diff after Carry = %v, the whole comparison gives %v", got, want)
+	}
+	if fmt.Sprint(want) != "[b/index.html c/index.html new/index.html print/index.html]" {
+		t.Errorf("Diff = %v", want)
+	}
+	// The next site stops prev from following anything.
+	NewMemLike(m)
+	if m.Follows() != nil {
+		t.Error("a Mem still follows its predecessor after NewMemLike made its successor")
+	}
+}
