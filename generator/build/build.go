@@ -574,7 +574,14 @@ func (b *builder) convert(p *course.Page) *docEntry {
 		fmt.Fprintf(h, "|%d|%s|%s", hd.Level, hd.ID, hd.Text)
 	}
 	e = &docEntry{structKey: b.keys.structKey, doc: doc, sum: h.Sum64(), ids: make(map[string]bool, len(doc.IDs)), html: template.HTML(doc.HTML),
-		sections: search.Extract(doc.HTML), hasQuiz: bytes.Contains(doc.HTML, []byte(`<form class="quiz"`))}
+		hasQuiz: bytes.Contains(doc.HTML, []byte(`<form class="quiz"`))}
+	if b.cfg.Markdown.Unsafe {
+		e.sections = search.Extract(doc.HTML)
+	} else {
+		// Code is not indexed: the index reads the body without it.
+		body := string(e.html)
+		e.sections = search.Extract([]byte(withoutCode(body, codeBlocks(body))))
+	}
 	for _, id := range doc.IDs {
 		e.ids[id] = true
 	}

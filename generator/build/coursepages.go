@@ -255,8 +255,13 @@ func printMarker(i int) template.HTML {
 }
 
 // printFragment rewrites a lesson body for the print page and minifies it.
-func printFragment(min *output.Minifier, id string, body template.HTML) ([]byte, error) {
-	frag := printBody(body, id+"--", 2)
+func printFragment(min *output.Minifier, id string, body template.HTML, noRawHTML bool) ([]byte, error) {
+	var frag []byte
+	if noRawHTML {
+		frag = printBodyCode(body, id+"--", 2)
+	} else {
+		frag = printBody(body, id+"--", 2)
+	}
 	if min == nil {
 		return frag, nil
 	}
@@ -324,7 +329,7 @@ func (b *builder) closeSpill() {
 
 // spillPrint stores a lesson's print fragment.
 func (b *builder) spillPrint(p *course.Page, body template.HTML) {
-	frag, err := printFragment(b.min, printID(p), body)
+	frag, err := printFragment(b.min, printID(p), body, !b.cfg.Markdown.Unsafe)
 	s := b.spill
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -380,7 +385,7 @@ func (b *builder) writePrint(buf *bytes.Buffer) error {
 		b.pages.Add(1)
 		if prev == nil || prev.Key != key {
 			v.Nav = render.NewNav(b.site, v.Page)
-			lay, min := b.lay, b.min
+			lay, min, noRawHTML := b.lay, b.min, !b.cfg.Markdown.Unsafe
 			prev = output.NewLazy(key, func() ([]byte, error) {
 				var shell bytes.Buffer
 				if err := lay.Execute(&shell, "print", v); err != nil {
@@ -396,7 +401,7 @@ func (b *builder) writePrint(buf *bytes.Buffer) error {
 				}
 				var page bytes.Buffer
 				err := assemblePrint(&page, data, func(i int) ([]byte, error) {
-					return printFragment(min, items[i].ID, st.body(i).html)
+					return printFragment(min, items[i].ID, st.body(i).html, noRawHTML)
 				})
 				return page.Bytes(), err
 			})
@@ -420,7 +425,7 @@ func (b *builder) writePrint(buf *bytes.Buffer) error {
 		if b.spill != nil {
 			return b.spill.read(items[i].Page)
 		}
-		return printFragment(b.min, items[i].ID, st.body(i).html)
+		return printFragment(b.min, items[i].ID, st.body(i).html, !b.cfg.Markdown.Unsafe)
 	}
 	if ss, ok := b.sink.next.(output.StreamSink); ok {
 		cw := &countWriter{w: nil}
@@ -460,7 +465,32 @@ func (c *countWriter) Write(p []byte) (int, error) {
 func printBody(body template.HTML, prefix string, shift int) []byte {
 	var out bytes.Buffer
 	out.Grow(len(body) + len(body)/8)
-	z := html.NewTokenizer(strings.NewReader(string(body)))
+	printBodyTo(&out, string(body), prefix, shift)
+	return out.Bytes()
+}
+
+// printBodyCode is printBody for a body converted without raw HTML, whose
+// highlighted code blocks it copies as they are instead of going through
+// them tag by tag: they hold nothing printBody changes (see codeBlocks).
+func printBodyCode(body template.HTML, prefix string, shift int) []byte {
+	blocks := codeBlocks(string(body))
+	if len(blocks) == 0 {
+		return printBody(body, prefix, shift)
+	}
+	var out bytes.Buffer
+	out.Grow(len(body) + len(body)/8)
+	at := 0
+	for _, bl := range blocks {
+		printBodyTo(&out, string(body[at:bl[0]]), prefix, shift)
+		out.WriteString(string(body[bl[0]:bl[1]]))
+		at = bl[1]
+	}
+	printBodyTo(&out, string(body[at:]), prefix, shift)
+	return out.Bytes()
+}
+
+func printBodyTo(out *bytes.Buffer, body string, prefix string, shift int) {
+	z := html.NewTokenizer(strings.NewReader(body))
 	for {
 		tt := z.Next()
 		switch tt {
@@ -468,7 +498,7 @@ func printBody(body template.HTML, prefix string, shift int) []byte {
 			if z.Err() != io.EOF {
 				out.Write(z.Raw()) // never happens with our own HTML; keep what is left
 			}
-			return out.Bytes()
+			return
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
 			raw := z.Raw()
 			// Most tags (chroma's spans above all) stay as they are: look
