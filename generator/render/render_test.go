@@ -128,3 +128,51 @@ func TestPartialCached(t *testing.T) {
 		t.Errorf("next build:\n got %s\nwant %s", got, want)
 	}
 }
+
+// keyed is an element of a partialCachedEach list.
+type keyed struct{ Name, Key string }
+
+func (k keyed) CacheKey() string { return k.Key }
+
+// TestPartialCachedEach: each element with a key runs the partial once per
+// build, elements with an empty key run every time, and the results are
+// joined as a range over the list would join them.
+func TestPartialCachedEach(t *testing.T) {
+	runs := 0
+	var site *Site
+	funcs := Funcs(func() *Site { return site }, func(string) (string, bool) { return "", false })
+	funcs["count"] = func() int { runs++; return runs }
+	l, err := Parse(sources(map[string]string{
+		"_default/baseof.html": `{{block "main" .}}{{end}}`,
+		"_default/lesson.html": `{{define "main"}}[{{partialCachedEach "partials/p.html" .}}]{{end}}`,
+		"_default/page.html":   `{{define "main"}}{{partialCachedEach "partials/p.html" "not a list"}}{{end}}`,
+		"_default/module.html": `{{define "main"}}{{partialCachedEach "partials/p.html" .}}{{end}}`,
+		"partials/p.html":      `<b>{{.Name}} {{count}}</b>`,
+	}, false), funcs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := []keyed{{"a", "a"}, {"b<", ""}, {"a", "a"}, {"c", "c"}}
+	render := func() string {
+		var buf bytes.Buffer
+		if err := l.Execute(&buf, "lesson", list); err != nil {
+			t.Fatal(err)
+		}
+		return buf.String()
+	}
+	site = &Site{}
+	site.UseLayouts(l, false)
+	if got, want := render(), "[<b>a 1</b><b>b&lt; 2</b><b>a 1</b><b>c 3</b>]"; got != want {
+		t.Errorf("first build:\n got %s\nwant %s", got, want)
+	}
+	if got, want := render(), "[<b>a 1</b><b>b&lt; 4</b><b>a 1</b><b>c 3</b>]"; got != want {
+		t.Errorf("same build again (b, without a key, runs again):\n got %s\nwant %s", got, want)
+	}
+	var buf bytes.Buffer
+	if err := l.Execute(&buf, "page", nil); err == nil || !strings.Contains(err.Error(), "is not a list") {
+		t.Errorf("a string for the list: %v", err)
+	}
+	if err := l.Execute(&buf, "module", []string{"x"}); err == nil || !strings.Contains(err.Error(), "no CacheKey method") {
+		t.Errorf("elements without CacheKey: %v", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"html/template"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -71,6 +72,16 @@ type NavItem struct {
 	Current  bool // this is the page being shown
 	Active   bool // the page being shown is this or below it
 	Children []NavItem
+}
+
+// CacheKey is the key of the entry's HTML for partialCachedEach: a closed
+// entry shows its page alone (the same on every page of the build), an
+// open one ("") depends on the page being shown.
+func (it NavItem) CacheKey() string {
+	if it.Active || it.Current || len(it.Children) > 0 {
+		return ""
+	}
+	return it.Page.Ref
 }
 
 // Page is the data of one rendered page: .Site, .Page (nil on generated pages),
@@ -249,6 +260,15 @@ func Funcs(site func() *Site, assets func(string) (string, bool)) template.FuncM
 		"partialCached": func(name string, data any, keys ...any) (template.HTML, error) {
 			return site().partials.get(name, data, keys)
 		},
+		// partialCachedEach runs a partial for each element of a list and
+		// joins the results: {{partialCachedEach "partials/nav-item.html"
+		// .Children}}. Each element's HTML is cached as partialCached's,
+		// under the key its CacheKey method gives (rendered every time when
+		// that is ""): one call instead of a range of calls, for lists
+		// shown on every page (a module's lessons in the sidebar).
+		"partialCachedEach": func(name string, list any) (template.HTML, error) {
+			return site().partials.each(name, list)
+		},
 		"plural": func(n int, one, many string) string {
 			if n == 1 {
 				return fmt.Sprintf("%d %s", n, one)
@@ -257,6 +277,59 @@ func Funcs(site func() *Site, assets func(string) (string, bool)) template.FuncM
 		},
 		"lower": strings.ToLower,
 	}
+}
+
+// cacheKeyer is an element of partialCachedEach's list.
+type cacheKeyer interface{ CacheKey() string }
+
+func (c *partialCache) each(name string, list any) (template.HTML, error) {
+	var out strings.Builder
+	one := func(x any, key string) error {
+		var h template.HTML
+		var err error
+		if key == "" {
+			h, err = c.run(name, x)
+		} else {
+			h, err = c.get(name, x, []any{key})
+		}
+		out.WriteString(string(h))
+		return err
+	}
+	if items, ok := list.([]NavItem); ok { // the sidebar's, on every page
+		for i := range items {
+			if err := one(items[i], items[i].CacheKey()); err != nil {
+				return "", err
+			}
+		}
+		return template.HTML(out.String()), nil
+	}
+	v := reflect.ValueOf(list)
+	if v.Kind() != reflect.Slice && v.Kind() != reflect.Array {
+		return "", fmt.Errorf("partialCachedEach %q: %T is not a list", name, list)
+	}
+	for i := 0; i < v.Len(); i++ {
+		x := v.Index(i).Interface()
+		k, ok := x.(cacheKeyer)
+		if !ok {
+			return "", fmt.Errorf("partialCachedEach %q: %T has no CacheKey method", name, x)
+		}
+		if err := one(x, k.CacheKey()); err != nil {
+			return "", err
+		}
+	}
+	return template.HTML(out.String()), nil
+}
+
+// run executes a partial without caching its result.
+func (c *partialCache) run(name string, data any) (template.HTML, error) {
+	if c == nil {
+		return "", fmt.Errorf("partialCachedEach %q: no layouts for this site (Site.UseLayouts)", name)
+	}
+	var buf bytes.Buffer
+	if err := c.layouts.partials.ExecuteTemplate(&buf, name, data); err != nil {
+		return "", err
+	}
+	return template.HTML(buf.String()), nil
 }
 
 func (c *partialCache) get(name string, data any, keys []any) (template.HTML, error) {
