@@ -171,36 +171,21 @@ func lineRanges(v any) ([][2]int, error) {
 	if err := add(v); err != nil {
 		return nil, err
 	}
-	slices.SortFunc(out, func(a, b [2]int) int { return cmp.Or(a[0]-b[0], a[1]-b[1]) }) // chroma wants them in order
+	slices.SortFunc(out, func(a, b [2]int) int { return cmp.Or(a[0]-b[0], a[1]-b[1]) }) // formatCode reads them in order
 	return out, nil
 }
 
-// highlighter holds everything chroma needs, built once in New.
+// highlighter holds everything chroma needs, built once in New. Blocks are
+// written by formatCode rather than chroma's HTML formatter (same bytes,
+// a fraction of the time).
 type highlighter struct {
 	light, dark *chroma.Style
-	plain       *chromahtml.Formatter // no options
-	numbered    *chromahtml.Formatter // linenos=true
-	text        chroma.Lexer          // for missing and unknown languages
-	lexers      sync.Map              // language as written → lexerEntry
+	text        chroma.Lexer // for missing and unknown languages
+	lexers      sync.Map     // language as written → lexerEntry
 	css         []byte
 }
 
 type lexerEntry struct{ l chroma.Lexer }
-
-// emptyPreWrapper makes chroma write only the lines: lectern writes the
-// <pre> and <code> around them (tabindex, language class). chroma's own
-// PreventSurroundingPre would also drop the per-line spans hl_lines needs.
-type emptyPreWrapper struct{}
-
-func (emptyPreWrapper) Start(bool, string) string { return "" }
-func (emptyPreWrapper) End(bool) string           { return "" }
-
-func formatterOptions(extra ...chromahtml.Option) []chromahtml.Option {
-	return append([]chromahtml.Option{
-		chromahtml.WithClasses(true),
-		chromahtml.WithPreWrapper(emptyPreWrapper{}),
-	}, extra...)
-}
 
 func newHighlighter(lightName, darkName string) (*highlighter, error) {
 	light, err := style(lightName)
@@ -212,11 +197,9 @@ func newHighlighter(lightName, darkName string) (*highlighter, error) {
 		return nil, err
 	}
 	h := &highlighter{
-		light:    light,
-		dark:     dark,
-		plain:    chromahtml.New(formatterOptions()...),
-		numbered: chromahtml.New(formatterOptions(chromahtml.WithLineNumbers(true))...),
-		text:     lexers.Get("plaintext"),
+		light: light,
+		dark:  dark,
+		text:  lexers.Get("plaintext"),
 	}
 	if h.text == nil {
 		h.text = lexers.Fallback
@@ -254,22 +237,6 @@ func (h *highlighter) lexer(lang string) chroma.Lexer {
 	}
 	h.lexers.Store(lang, lexerEntry{l})
 	return l
-}
-
-// formatter returns the prebuilt formatter for blocks without hl_lines; a
-// block with hl_lines needs its own, as chroma keeps the ranges in the
-// formatter.
-func (h *highlighter) formatter(cb *codeBlock) *chromahtml.Formatter {
-	switch {
-	case len(cb.hl) > 0:
-		return chromahtml.New(formatterOptions(
-			chromahtml.WithLineNumbers(cb.linenos),
-			chromahtml.HighlightLines(cb.hl))...)
-	case cb.linenos:
-		return h.numbered
-	default:
-		return h.plain
-	}
 }
 
 // write writes a code block:
@@ -317,13 +284,23 @@ func (h *highlighter) highlight(w io.Writer, cb *codeBlock, code string) (err er
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer // nothing half-written if chroma fails
-	if err := h.formatter(cb).Format(&buf, h.light, it); err != nil {
-		return err
+	// The lexers run as formatCode reads them, so a panic can come midway:
+	// the block goes to w only once it is whole.
+	bp := htmlBufs.Get().(*[]byte)
+	buf := formatCode((*bp)[:0], it, cb.linenos, cb.hl)
+	_, err = w.Write(buf)
+	if cap(buf) <= maxPooledHTML {
+		*bp = buf[:0]
+		htmlBufs.Put(bp)
 	}
-	_, err = w.Write(buf.Bytes())
 	return err
 }
+
+// htmlBufs holds highlight's buffers; one that grew past maxPooledHTML is
+// left to the garbage collector.
+var htmlBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxPooledHTML = 1 << 20
 
 // stylesheet writes the light style for .chroma and the dark one under both
 // dark scopes. A token the light style colours but the dark one leaves at
