@@ -585,9 +585,11 @@ func (b *builder) convert(p *course.Page) *docEntry {
 	for _, id := range doc.IDs {
 		e.ids[id] = true
 	}
+	// Keep what checks and the view need, not the HTML: e.html holds it
+	// (the dev server keeps an entry per page: the HTML twice would be
+	// ~20 KB a lesson).
+	e.doc = &markdown.Doc{Diags: doc.Diags, Refs: doc.Refs, Links: doc.Links, Headings: doc.Headings}
 	if b.oneShot {
-		// Keep what fragment checks need, not the HTML.
-		e.doc = &markdown.Doc{Diags: doc.Diags, Refs: doc.Refs, Links: doc.Links, Headings: doc.Headings}
 		return e
 	}
 	b.mu.Lock()
