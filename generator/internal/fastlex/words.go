@@ -232,5 +232,22 @@ func (w *words) match(text []rune, pos int) (n int, possible bool) {
 
 // boundary is regexp2's \b at index i of the whole text.
 func boundary(text []rune, i int) bool {
-	return (i > 0 && syntax.IsWordChar(text[i-1])) != (i < len(text) && syntax.IsWordChar(text[i]))
+	return (i > 0 && isWordChar(text[i-1])) != (i < len(text) && isWordChar(text[i]))
+}
+
+// asciiWord is syntax.IsWordChar of the ASCII characters, which it looks up
+// in a map by category name for every character.
+var asciiWord = func() (w [128]bool) {
+	for c := range w {
+		w[c] = syntax.IsWordChar(rune(c))
+	}
+	return w
+}()
+
+// isWordChar is syntax.IsWordChar.
+func isWordChar(r rune) bool {
+	if r >= 0 && r < 128 {
+		return asciiWord[r]
+	}
+	return syntax.IsWordChar(r)
 }
