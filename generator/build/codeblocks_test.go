@@ -90,3 +90,15 @@ func FuzzCodeBlockSkips(f *testing.F) {
 		checkCodeSkips(t, string(conv.Convert([]byte(src), nil).HTML))
 	})
 }
+
+// BenchmarkPrintBody rewrites every page of the bundled course for /print/
+// (bodies without raw HTML, as printFragment does).
+func BenchmarkPrintBody(b *testing.B) {
+	bodies := sitetest.BundledBodies(b, "../../content", 40)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, body := range bodies {
+			printBodyCode(template.HTML(body), "print-x--", 2)
+		}
+	}
+}

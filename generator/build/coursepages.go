@@ -465,7 +465,7 @@ func (c *countWriter) Write(p []byte) (int, error) {
 func printBody(body template.HTML, prefix string, shift int) []byte {
 	var out bytes.Buffer
 	out.Grow(len(body) + len(body)/8)
-	printBodyTo(&out, string(body), prefix, shift)
+	printBodyTo(&out, string(body), prefix, shift, nil)
 	return out.Bytes()
 }
 
@@ -477,20 +477,28 @@ func printBodyCode(body template.HTML, prefix string, shift int) []byte {
 	if len(blocks) == 0 {
 		return printBody(body, prefix, shift)
 	}
-	var out bytes.Buffer
-	out.Grow(len(body) + len(body)/8)
+	// One pass over the body with each block replaced by a marker, written
+	// back in place of the marker.
+	var masked strings.Builder
+	masked.Grow(len(body))
+	code := make([]string, len(blocks))
 	at := 0
-	for _, bl := range blocks {
-		printBodyTo(&out, string(body[at:bl[0]]), prefix, shift)
-		out.WriteString(string(body[bl[0]:bl[1]]))
+	for i, bl := range blocks {
+		masked.WriteString(string(body[at:bl[0]]))
+		masked.WriteString(codeMarker(i))
+		code[i] = string(body[bl[0]:bl[1]])
 		at = bl[1]
 	}
-	printBodyTo(&out, string(body[at:]), prefix, shift)
+	masked.WriteString(string(body[at:]))
+	var out bytes.Buffer
+	out.Grow(len(body) + len(body)/8)
+	printBodyTo(&out, masked.String(), prefix, shift, code)
 	return out.Bytes()
 }
 
-func printBodyTo(out *bytes.Buffer, body string, prefix string, shift int) {
+func printBodyTo(out *bytes.Buffer, body string, prefix string, shift int, code []string) {
 	z := html.NewTokenizer(strings.NewReader(body))
+	var attrs [][2][]byte // the current tag's, valid until the next token
 	for {
 		tt := z.Next()
 		switch tt {
@@ -499,58 +507,51 @@ func printBodyTo(out *bytes.Buffer, body string, prefix string, shift int) {
 				out.Write(z.Raw()) // never happens with our own HTML; keep what is left
 			}
 			return
+		case html.CommentToken:
+			raw := z.Raw()
+			if i, ok := codeMarkerIndex(raw); ok && i < len(code) {
+				out.WriteString(code[i])
+				continue
+			}
+			out.Write(raw)
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
 			raw := z.Raw()
-			// Most tags (chroma's spans above all) stay as they are: look
-			// at the name and attributes without building a Token. Both
-			// paths see the tag name and keys lowercased in place, as
-			// Token would leave them.
-			if !printChanges(z, tt) {
+			// The name and attributes are read once, as Token reads them
+			// (which lowercases them in place, in raw too); a Token is
+			// built only for the tags that change.
+			name, more := z.TagName()
+			a := atom.Lookup(name)
+			attrs = attrs[:0]
+			changes := headingLevel(a) > 0
+			if tt != html.EndTagToken {
+				changes = changes || a == atom.Details
+				for more {
+					var k, v []byte
+					k, v, more = z.TagAttr()
+					attrs = append(attrs, [2][]byte{k, v})
+					switch string(k) {
+					case "id", "for", "aria-labelledby", "aria-describedby", "aria-controls", "headers":
+						changes = true
+					case "href":
+						changes = changes || len(v) > 1 && v[0] == '#'
+					}
+				}
+			}
+			if !changes {
 				out.Write(raw)
 				continue
 			}
-			rz := html.NewTokenizer(bytes.NewReader(raw))
-			rz.Next()
-			tok := rz.Token()
-			changed := false
-			if lvl := headingLevel(tok.DataAtom); lvl > 0 {
-				n := min(lvl+shift, 6)
-				tok.Data = fmt.Sprintf("h%d", n)
-				tok.DataAtom = 0
-				changed = true
+			tok := html.Token{Type: tt, DataAtom: a, Data: a.String()}
+			if a == 0 {
+				tok.Data = string(name)
 			}
 			if tt != html.EndTagToken {
-				for i, a := range tok.Attr {
-					switch a.Key {
-					case "id", "for":
-						tok.Attr[i].Val = prefix + a.Val
-						changed = true
-					case "aria-labelledby", "aria-describedby", "aria-controls", "headers":
-						f := strings.Fields(a.Val)
-						for j := range f {
-							f[j] = prefix + f[j]
-						}
-						tok.Attr[i].Val = strings.Join(f, " ")
-						changed = true
-					case "href":
-						if strings.HasPrefix(a.Val, "#") && len(a.Val) > 1 {
-							tok.Attr[i].Val = "#" + prefix + a.Val[1:]
-							changed = true
-						}
-					}
-				}
-				if tok.DataAtom == atom.Details {
-					open := false
-					for _, a := range tok.Attr {
-						open = open || a.Key == "open"
-					}
-					if !open {
-						tok.Attr = append(tok.Attr, html.Attribute{Key: "open"})
-						changed = true
-					}
+				tok.Attr = make([]html.Attribute, len(attrs))
+				for i, kv := range attrs {
+					tok.Attr[i] = html.Attribute{Key: atom.String(kv[0]), Val: string(kv[1])}
 				}
 			}
-			if changed {
+			if printRewrite(&tok, prefix, shift) {
 				out.WriteString(tok.String())
 			} else {
 				out.Write(raw)
@@ -561,33 +562,67 @@ func printBodyTo(out *bytes.Buffer, body string, prefix string, shift int) {
 	}
 }
 
-// printChanges reports whether printBody rewrites the current tag: a
-// heading, a <details>, or an attribute naming or pointing at an id.
-func printChanges(z *html.Tokenizer, tt html.TokenType) bool {
-	name, more := z.TagName()
-	a := atom.Lookup(name)
-	if headingLevel(a) > 0 {
-		return true
+// printRewrite makes printBody's changes to a tag and reports whether it
+// changed anything.
+func printRewrite(tok *html.Token, prefix string, shift int) bool {
+	changed := false
+	if lvl := headingLevel(tok.DataAtom); lvl > 0 {
+		n := min(lvl+shift, 6)
+		tok.Data = "h" + strconv.Itoa(n)
+		tok.DataAtom = 0
+		changed = true
 	}
-	if tt == html.EndTagToken {
-		return false
+	if tok.Type == html.EndTagToken {
+		return changed
 	}
-	if a == atom.Details {
-		return true
-	}
-	for more {
-		var k, v []byte
-		k, v, more = z.TagAttr()
-		switch string(k) {
-		case "id", "for", "aria-labelledby", "aria-describedby", "aria-controls", "headers":
-			return true
+	for i, a := range tok.Attr {
+		switch a.Key {
+		case "id", "for":
+			tok.Attr[i].Val = prefix + a.Val
+			changed = true
+		case "aria-labelledby", "aria-describedby", "aria-controls", "headers":
+			f := strings.Fields(a.Val)
+			for j := range f {
+				f[j] = prefix + f[j]
+			}
+			tok.Attr[i].Val = strings.Join(f, " ")
+			changed = true
 		case "href":
-			if len(v) > 1 && v[0] == '#' {
-				return true
+			if strings.HasPrefix(a.Val, "#") && len(a.Val) > 1 {
+				tok.Attr[i].Val = "#" + prefix + a.Val[1:]
+				changed = true
 			}
 		}
 	}
-	return false
+	if tok.DataAtom == atom.Details {
+		open := false
+		for _, a := range tok.Attr {
+			open = open || a.Key == "open"
+		}
+		if !open {
+			tok.Attr = append(tok.Attr, html.Attribute{Key: "open"})
+			changed = true
+		}
+	}
+	return changed
+}
+
+// codeMarker stands for code block i in the body printBodyCode reads: a
+// comment no converted body holds otherwise (without raw HTML, the only
+// comments are goldmark's "raw HTML omitted").
+func codeMarker(i int) string { return "<!--lectern-code:" + strconv.Itoa(i) + "-->" }
+
+func codeMarkerIndex(raw []byte) (int, bool) {
+	s, ok := strings.CutPrefix(string(raw), "<!--lectern-code:")
+	if !ok {
+		return 0, false
+	}
+	s, ok = strings.CutSuffix(s, "-->")
+	if !ok {
+		return 0, false
+	}
+	i, err := strconv.Atoi(s)
+	return i, err == nil && i >= 0
 }
 
 func headingLevel(a atom.Atom) int {
