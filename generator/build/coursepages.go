@@ -269,7 +269,7 @@ func printFragment(min *output.Minifier, id string, body template.HTML, noRawHTM
 	if err != nil {
 		return nil, fmt.Errorf("minify: %w", err)
 	}
-	return bytes.Clone(m), nil
+	return m, nil // a new slice: Minify never returns HTML as it was
 }
 
 // assemblePrint writes the shell with every marker replaced by its fragment.

@@ -2,6 +2,7 @@ package output
 
 import (
 	"fmt"
+	"github.com/tdewolff/parse/v2/buffer"
 	"path"
 	"regexp"
 	"strings"
@@ -77,4 +78,18 @@ func (m *Minifier) Minify(p string, data []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%s: minifying: %w", p, err)
 	}
 	return out, nil
+}
+
+// appendMinify appends data minified (by its path's extension) to dst:
+// MinifyPage joins a page's pieces this way, without a buffer per piece.
+func (m *Minifier) appendMinify(dst []byte, p string, data []byte) ([]byte, error) {
+	mediaType, ok := mediaTypes[strings.ToLower(path.Ext(p))]
+	if !ok {
+		return append(dst, data...), nil
+	}
+	w := buffer.NewWriter(dst)
+	if err := m.m.Minify(mediaType, w, buffer.NewReader(data)); err != nil {
+		return nil, fmt.Errorf("%s: minifying: %w", p, err)
+	}
+	return w.Bytes(), nil
 }

@@ -114,11 +114,10 @@ func (m *Minifier) MinifyPage(p string, data []byte, memo *RegionMemo) ([]byte, 
 	out := make([]byte, 0, len(data)/2)
 	prev := 0
 	for _, c := range cuts {
-		seg, err := m.Minify(p, data[prev:c.start])
-		if err != nil {
+		var err error
+		if out, err = m.appendMinify(out, p, data[prev:c.start]); err != nil {
 			return nil, err
 		}
-		out = append(out, seg...)
 		if v, ok := memo.m.Load(c.id); ok {
 			out = append(out, v.([]byte)...)
 		} else {
@@ -132,11 +131,7 @@ func (m *Minifier) MinifyPage(p string, data []byte, memo *RegionMemo) ([]byte, 
 		}
 		prev = c.end
 	}
-	seg, err := m.Minify(p, data[prev:])
-	if err != nil {
-		return nil, err
-	}
-	return append(out, seg...), nil
+	return m.appendMinify(out, p, data[prev:])
 }
 
 // safeCut reports whether the region [start, end) (content [inStart, inEnd))
