@@ -3,6 +3,8 @@ package search
 import (
 	"bytes"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -180,5 +182,36 @@ func selfClosing(a atom.Atom) bool { return a == atom.Img || a == atom.Br || a =
 
 // collapse turns runs of white space into one space and trims the ends.
 func collapse(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	// strings.Join(strings.Fields(s), " ") in one pass, without the slice.
+	var b strings.Builder
+	b.Grow(len(s))
+	word := -1 // start of the current run of non-space bytes
+	flush := func(end int) {
+		if word >= 0 {
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(s[word:end])
+			word = -1
+		}
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		size, space := 1, false
+		if c < utf8.RuneSelf {
+			space = c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			space = unicode.IsSpace(r)
+		}
+		if space {
+			flush(i)
+		} else if word < 0 {
+			word = i
+		}
+		i += size
+	}
+	flush(len(s))
+	return b.String()
 }

@@ -2,6 +2,7 @@ package search
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -58,4 +59,16 @@ func TestExtractEmptyBodyHasAnIntro(t *testing.T) {
 	if want := []Section{{}, {ID: "x", Title: "X", Text: "y"}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("got %#v, want %#v", got, want)
 	}
+}
+
+// FuzzCollapse holds collapse to what it replaces.
+func FuzzCollapse(f *testing.F) {
+	for _, s := range []string{"", " ", "a", " a  b\tc\n", "x\u00a0y\u2003z", "\xff \xfe", "a\u0085b", " é  ü "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := collapse(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Errorf("collapse(%q) = %q, want %q", s, got, want)
+		}
+	})
 }
