@@ -19,19 +19,6 @@ import (
 // writeGenerated writes what no source file stands for: taxonomy and term
 // pages, 404.html, alias redirects, sitemap.xml, feed.xml and robots.txt.
 func (b *builder) writeGenerated() error {
-	// The search index is the costliest of these (seconds at 10,000
-	// lessons) and depends on nothing else here: it is made meanwhile.
-	searchErr := make(chan error, 1)
-	go func() { searchErr <- b.writeSearch() }()
-	err := b.writeRest()
-	if serr := <-searchErr; err == nil {
-		err = serr
-	}
-	return err
-}
-
-// writeRest is writeGenerated but for the search index.
-func (b *builder) writeRest() error {
 	var buf bytes.Buffer
 	for _, t := range b.c.Taxonomies {
 		v := b.genView("taxonomy", t.Title, t.Path)
@@ -52,6 +39,9 @@ func (b *builder) writeRest() error {
 		return err
 	}
 	if err := b.writeKeyed("course.json", courseOnly(b, "course.json key", b.courseJSONKey), b.courseJSON); err != nil {
+		return err
+	}
+	if err := b.writeSearch(); err != nil {
 		return err
 	}
 	v := b.genView("404", "Page not found", "/404.html")
