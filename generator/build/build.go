@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -483,6 +484,7 @@ func (b *builder) renderPage(buf *bytes.Buffer, p *course.Page) error {
 	var e *docEntry
 	var body bodyRef
 	var found []*diag.Error
+	var content template.HTML // what the page shows of the body
 	if p.Src != nil {
 		e = b.convert(p)
 		doc := e.doc
@@ -497,8 +499,15 @@ func (b *builder) renderPage(buf *bytes.Buffer, p *course.Page) error {
 		ids = e.ids
 		body = bodyRef{html: e.html, sum: e.sum, sections: e.sections}
 		if b.spill != nil && p.Kind == course.KindLesson {
-			b.spillPrint(p, e.html)
+			// /print/'s fragment is made once the page is: from the body
+			// the page minified, when it could (see bodyRegion).
+			region := ""
+			defer func() { b.spillPrint(p, e.html, region) }()
 			body.html = "" // on disk until the print page is written
+			if b.min != nil && minifyRegions && !b.cfg.Markdown.Unsafe {
+				region = "body-" + strconv.FormatUint(e.sum, 16)
+				content = template.HTML(output.RegionStart(region)) + e.html + template.HTML(output.RegionEnd(region))
+			}
 		}
 	}
 	layout := p.Kind.String()
@@ -533,6 +542,9 @@ func (b *builder) renderPage(buf *bytes.Buffer, p *course.Page) error {
 	v := b.pageView(p)
 	if e != nil {
 		v.Content = e.html
+		if content != "" {
+			v.Content = content
+		}
 		v.HasQuiz = e.hasQuiz
 		for _, h := range e.doc.Headings {
 			if h.Level == 2 || h.Level == 3 {

@@ -23,16 +23,29 @@ const (
 // first </pre>. A block holding any tag but the highlighter's own is left
 // out, to be read tag by tag.
 func codeBlocks(body string) [][2]int {
+	return findCode(body, codeOpen)
+}
+
+// minCodeOpen is codeOpen minified: codeBlocks for a minified body.
+const minCodeOpen = `<pre class=chroma tabindex=0><code`
+
+// minCodeBlocks is codeBlocks for the minified form of such a body, whose
+// span classes may have lost their quotes.
+func minCodeBlocks(body string) [][2]int {
+	return findCode(body, minCodeOpen)
+}
+
+func findCode(body, open string) [][2]int {
 	var out [][2]int
 	for at := 0; ; {
-		i := strings.Index(body[at:], codeOpen)
+		i := strings.Index(body[at:], open)
 		if i < 0 {
 			return out
 		}
 		start := at + i
-		end, ok := codeBlockEnd(body, start+len(codeOpen))
+		end, ok := codeBlockEnd(body, start+len(open))
 		if !ok {
-			at = start + len(codeOpen)
+			at = start + len(open)
 			continue
 		}
 		out = append(out, [2]int{start, end})
@@ -66,6 +79,14 @@ func codeBlockEnd(body string, at int) (int, bool) {
 				return 0, false
 			}
 			at = v + q + len(`">`)
+		case strings.HasPrefix(rest, `<span class=`):
+			// Minified: an unquoted class.
+			v := at + len(`<span class=`)
+			q := strings.IndexByte(body[v:], '>')
+			if q <= 0 || strings.ContainsAny(body[v:v+q], "<\"' \t\n\r\f=`") {
+				return 0, false
+			}
+			at = v + q + 1
 		case strings.HasPrefix(rest, codeClose):
 			return at + len(codeClose), true
 		default:

@@ -328,8 +328,22 @@ func (b *builder) closeSpill() {
 }
 
 // spillPrint stores a lesson's print fragment.
-func (b *builder) spillPrint(p *course.Page, body template.HTML) {
-	frag, err := printFragment(b.min, printID(p), body, !b.cfg.Markdown.Unsafe)
+//
+// region names the body's region on the lesson's page (see renderPage):
+// when the page's minification cut it out, the fragment is made from the
+// minified body (printBodyMin) instead of minifying the body a second time.
+func (b *builder) spillPrint(p *course.Page, body template.HTML, region string) {
+	var frag []byte
+	var err error
+	m, ok := []byte(nil), false
+	if region != "" {
+		m, ok = b.regions.Take(region)
+	}
+	if ok {
+		frag, err = printBodyMin(b.min, m, printID(p)+"--", 2)
+	} else {
+		frag, err = printFragment(b.min, printID(p), body, !b.cfg.Markdown.Unsafe)
+	}
 	s := b.spill
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -497,6 +511,11 @@ func printBodyCode(body template.HTML, prefix string, shift int) []byte {
 }
 
 func printBodyTo(out *bytes.Buffer, body string, prefix string, shift int, code []string) {
+	printTags(out, body, prefix, shift, code, func(tok *html.Token) { out.WriteString(tok.String()) })
+}
+
+// printTags is printBodyTo with the tags it changes written by write.
+func printTags(out *bytes.Buffer, body string, prefix string, shift int, code []string, write func(*html.Token)) {
 	z := html.NewTokenizer(strings.NewReader(body))
 	var attrs [][2][]byte // the current tag's, valid until the next token
 	for {
@@ -552,7 +571,7 @@ func printBodyTo(out *bytes.Buffer, body string, prefix string, shift int, code 
 				}
 			}
 			if printRewrite(&tok, prefix, shift) {
-				out.WriteString(tok.String())
+				write(&tok)
 			} else {
 				out.Write(raw)
 			}
@@ -560,6 +579,111 @@ func printBodyTo(out *bytes.Buffer, body string, prefix string, shift int, code 
 			out.Write(z.Raw())
 		}
 	}
+}
+
+// printBodyMin is printFragment from the minified body instead of the body
+// itself: minifying printBody's output gives the same bytes as rewriting
+// the minified body and minifying only the tags printBody changes, which
+// the minifier writes the same way wherever they stand (FuzzPrintBodyMin
+// compares both ways). A lesson's page minifies its body as a region
+// anyway, so /print/ reuses that instead of minifying every body twice.
+// Code blocks are jumped over as printBodyCode does. m must be the
+// minified form of a body converted without raw HTML.
+func printBodyMin(min *output.Minifier, m []byte, prefix string, shift int) ([]byte, error) {
+	body := string(m)
+	blocks := minCodeBlocks(body)
+	var code []string
+	if len(blocks) > 0 {
+		var masked strings.Builder
+		masked.Grow(len(body))
+		code = make([]string, len(blocks))
+		at := 0
+		for i, bl := range blocks {
+			masked.WriteString(body[at:bl[0]])
+			masked.WriteString(codeMarker(i))
+			code[i] = body[bl[0]:bl[1]]
+			at = bl[1]
+		}
+		masked.WriteString(body[at:])
+		body = masked.String()
+	}
+	var out bytes.Buffer
+	out.Grow(len(m) + len(m)/8)
+	var err error
+	printTags(&out, body, prefix, shift, code, func(tok *html.Token) {
+		if err == nil {
+			err = appendMinTag(&out, min, tok)
+		}
+	})
+	return out.Bytes(), err
+}
+
+// appendMinTag writes a tag printBody changed as the minifier writes it:
+// directly when each attribute value is plain (unquoted) or plain with
+// spaces or "=" (in double quotes), else through the minifier.
+func appendMinTag(out *bytes.Buffer, min *output.Minifier, tok *html.Token) error {
+	simple := tok.Type != html.SelfClosingTagToken
+	for _, a := range tok.Attr {
+		simple = simple && a.Namespace == "" && attrKind(a.Key) == attrPlain &&
+			(a.Val == "" && a.Key == "open" || attrKind(a.Val) != attrOther)
+	}
+	if !simple {
+		t, err := min.Minify(printOut, []byte(tok.String()))
+		if err != nil {
+			return fmt.Errorf("minify: %w", err)
+		}
+		out.Write(t)
+		return nil
+	}
+	out.WriteByte('<')
+	if tok.Type == html.EndTagToken {
+		out.WriteByte('/')
+	}
+	out.WriteString(tok.Data)
+	for _, a := range tok.Attr {
+		out.WriteByte(' ')
+		out.WriteString(a.Key)
+		switch {
+		case a.Val == "":
+		case attrKind(a.Val) == attrPlain:
+			out.WriteByte('=')
+			out.WriteString(a.Val)
+		default:
+			out.WriteString(`="`)
+			out.WriteString(a.Val)
+			out.WriteByte('"')
+		}
+	}
+	out.WriteByte('>')
+	return nil
+}
+
+const (
+	attrPlain  = iota // letters, digits and - _ . : / #: written as they are
+	attrQuoted        // that and spaces or "=", in double quotes
+	attrOther         // anything else: left to the minifier
+)
+
+// attrKind tells how the minifier writes an attribute name or value.
+func attrKind(s string) int {
+	kind := attrPlain
+	if s == "" {
+		return attrOther
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == ':' || c == '/' || c == '#':
+		case c == ' ' || c == '=':
+			kind = attrQuoted
+		default:
+			return attrOther
+		}
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' || strings.Contains(s, "  ") {
+		return attrOther // the minifier may trim or collapse them
+	}
+	return kind
 }
 
 // printRewrite makes printBody's changes to a tag and reports whether it

@@ -66,6 +66,18 @@ type RegionMemo struct {
 // Cuts counts the pages minified in pieces.
 func (m *RegionMemo) Cuts() int64 { return m.cuts.Load() }
 
+// Take returns a region minified by MinifyPage and forgets it: for a
+// region shown once whose minified form is wanted elsewhere too (a lesson's
+// body, which /print/ reuses).
+func (m *RegionMemo) Take(id string) ([]byte, bool) {
+	m.plain.Delete(id)
+	v, ok := m.m.LoadAndDelete(id)
+	if !ok {
+		return nil, false
+	}
+	return v.([]byte), true
+}
+
 // MinifyPage minifies an HTML page whose regions are minified once per memo.
 // Without regions, or when one cannot be cut out safely, it is Minify.
 func (m *Minifier) MinifyPage(p string, data []byte, memo *RegionMemo) ([]byte, error) {
@@ -152,27 +164,33 @@ func safeCut(data []byte, prevEnd, start, inStart, inEnd, end int) bool {
 }
 
 // plainContent reports (once per region id) whether a region's content
-// holds no raw-text element, whose text the minifier would treat apart.
+// holds no raw-text element, whose text the minifier would treat apart,
+// but whole <pre> elements (a lesson's code blocks): their text is kept as
+// it is wherever they are minified.
 func (m *RegionMemo) plainContent(id string, content []byte) bool {
 	if v, ok := m.plain.Load(id); ok {
 		return v.(bool)
 	}
 	var r rawScan
 	r.advance(content, len(content))
-	ok := !r.seen
+	ok := r.seen&^(1<<rawPre) == 0 && !r.open() && r.balanced
 	m.plain.Store(id, ok)
 	return ok
 }
 
 // rawScan follows start and end tags of raw-text elements through a page.
 type rawScan struct {
-	at    int
-	depth [len(rawElements)]int
-	seen  bool // any start tag of one
+	at       int
+	depth    [len(rawElements)]int
+	seen     uint16 // bit k: a start tag of rawElements[k]
+	balanced bool   // no end tag without its start tag: set by advance, cleared for good
 }
 
 // advance reads data[r.at:to].
 func (r *rawScan) advance(data []byte, to int) {
+	if r.at == 0 {
+		r.balanced = true
+	}
 	for r.at < to {
 		i := bytes.IndexByte(data[r.at:to], '<')
 		if i < 0 {
@@ -188,15 +206,22 @@ func (r *rawScan) advance(data []byte, to int) {
 		for p+n < to && n < 10 && (data[p+n]|0x20 >= 'a' && data[p+n]|0x20 <= 'z') {
 			n++
 		}
-		if n > 0 {
+		// The name must end there ("<pre0" is another element); one cut
+		// short by the end of the range counts as a start tag, not as an
+		// end tag: never wrongly out of a raw element.
+		delim := p+n < to && bytes.IndexByte([]byte(" \t\n\r\f/>"), data[p+n]) >= 0
+		if n > 0 && (delim || p+n == to && !end) {
 			name := data[p : p+n]
 			for k, t := range rawElements {
 				if len(t) == n && bytes.EqualFold(name, []byte(t)) {
 					if end {
+						if r.depth[k] == 0 {
+							r.balanced = false
+						}
 						r.depth[k] = max(r.depth[k]-1, 0)
 					} else {
 						r.depth[k]++
-						r.seen = true
+						r.seen |= 1 << k
 					}
 				}
 			}
@@ -214,9 +239,11 @@ func (r *rawScan) open() bool {
 	return false
 }
 
+const rawPre = 0 // rawElements' "pre"
+
 // rawElements are elements inside which the minifier keeps text as it is
 // or switches to another language.
-var rawElements = [...]string{"pre", "textarea", "script", "style", "svg", "math", "template", "xmp", "iframe", "noscript", "plaintext", "title"}
+var rawElements = [...]string{rawPre: "pre", "textarea", "script", "style", "svg", "math", "template", "xmp", "iframe", "noscript", "plaintext", "title"}
 
 // blockTags are tags around which the minifier removes white space (its
 // blockTag trait), minus the raw ones.
@@ -245,7 +272,9 @@ func blockTagEndsAt(b []byte) bool {
 	if bytes.IndexByte(tag, '>') >= 0 || bytes.Count(tag, []byte(`"`))%2 != 0 || bytes.Count(tag, []byte(`'`))%2 != 0 {
 		return false // a "<" or ">" inside an attribute value: be safe
 	}
-	return blockTags[tagName(tag)]
+	// </pre> too (the minifier's blockTag trait has it): after it, white
+	// space is outside any raw element.
+	return blockTags[tagName(tag)] || string(tag) == "/pre"
 }
 
 // blockTagStartsAt: b, white space trimmed at the start, begins with a
@@ -255,7 +284,9 @@ func blockTagStartsAt(b []byte) bool {
 	if len(b) < 2 || b[0] != '<' {
 		return false
 	}
-	return blockTags[tagName(b[1:])]
+	// <pre too (the minifier's blockTag trait has it): the white space
+	// before it is outside it.
+	return blockTags[tagName(b[1:])] || b[1] != '/' && tagName(b[1:]) == "pre"
 }
 
 // tagName reads the lowercase name at the start of "li class=…" or "/li".

@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -28,6 +29,13 @@ func TestMinifyPageEqualsMinify(t *testing.T) {
 		{"<ul>\t\n " + r("1", "\n "+nav+" \n") + " \n</ul>", true},
 		{"<svg><g>" + r("1", nav) + "</g></svg>", false},
 		{"<script>let a = 1;\n" + r("1", "let b = 2;") + "</script><ol>" + r("2", nav) + "</ol>", false},
+		// A region may start or end with a whole <pre>.
+		{"<div>" + r("b", "<p>x</p>\n<pre>  a\n</pre>") + "</div><ol>" + r("2", nav) + "</ol>", true},
+		{"<div>" + r("b", "<pre> a\n</pre>\n<p>x</p>") + "</div>", true},
+		{"<pre>" + r("b", "<p>x</p>") + "</pre>", false},
+		// Whole <pre> elements inside a region are fine.
+		{"<div>\n" + r("b", "<p>x</p>\n<pre>  a  b\n</pre>\n<p>y  z</p>\n") + "</div>", true},
+		{"<div>\n" + r("b", "<p>x</p>\n</pre>\n<p>y</p>\n") + "</div>", false},
 		{"<p>keep <!-- a comment --> and <!--lectern-regionish--> x</p>" + "<ol>" + r("2", nav) + "</ol>", true},
 	}
 	for i, c := range cases {
@@ -52,4 +60,36 @@ func TestMinifyPageEqualsMinify(t *testing.T) {
 			t.Errorf("case %d: a marker survived: %s", i, got)
 		}
 	}
+}
+
+// FuzzMinifyPage puts two regions at random places of a random page and
+// checks that minifying in pieces gives Minify's bytes.
+func FuzzMinifyPage(f *testing.F) {
+	f.Add("<div>\n<p>x</p>\n<pre>  a  b\n</pre>\n<p>y  z</p>\n</div><ol><li>a</li>\n<li>b</li></ol>", uint16(6), uint16(40), uint16(60), uint16(80))
+	f.Add("<ul>\n<li><a href=\"/a/\">A  b</a></li>\n</ul><p>t <em>x</em> </p><pre>\n q</pre>", uint16(4), uint16(40), uint16(41), uint16(70))
+	m := NewMinifier()
+	f.Fuzz(func(t *testing.T, page string, a, b, c, d uint16) {
+		n := uint16(len(page))
+		if n == 0 || strings.Contains(page, "lectern-region") {
+			return
+		}
+		a, b, c, d = a%n, b%n, c%n, d%n
+		pos := []uint16{a, b, c, d}
+		slices.Sort(pos)
+		p := page[:pos[0]] + RegionStart("r1") + page[pos[0]:pos[1]] + RegionEnd("r1") +
+			page[pos[1]:pos[2]] + RegionStart("r2") + page[pos[2]:pos[3]] + RegionEnd("r2") + page[pos[3]:]
+		want, err := m.Minify("x.html", StripRegions([]byte(p)))
+		if err != nil {
+			return
+		}
+		want = bytes.Clone(want)
+		var memo RegionMemo
+		got, err := m.MinifyPage("x.html", []byte(p), &memo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("page %q:\npieces %q\nwhole  %q", p, got, want)
+		}
+	})
 }
