@@ -500,7 +500,7 @@ func (b *builder) renderPage(buf *bytes.Buffer, p *course.Page) error {
 		body = bodyRef{html: e.html, sum: e.sum, sections: e.sections}
 		if b.spill != nil && p.Kind == course.KindLesson {
 			// /print/'s fragment is made once the page is: from the body
-			// the page minified, when it could (see bodyRegion).
+			// the page minified, when it could (see spillPrint).
 			region := ""
 			defer func() { b.spillPrint(p, e.html, region) }()
 			body.html = "" // on disk until the print page is written
