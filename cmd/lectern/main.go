@@ -319,7 +319,7 @@ func (r *buildReport) usageError(err error) int {
 
 // contentErrors reports content, layout or configuration errors (exit 1).
 func (r *buildReport) contentErrors(err error, res *build.Result) int {
-	l := diagList(err)
+	l := diag.ListOf(err)
 	printDiags(r.stderr, l)
 	warns := l.Warnings()
 	if res != nil && len(warns) == 0 {
@@ -395,21 +395,9 @@ func siteRoot(cmd, source string, stderr io.Writer) (string, bool) {
 
 // printDiags prints one diagnostic per line, sorted.
 func printDiags(w io.Writer, err error) {
-	for _, e := range diagList(err) {
+	for _, e := range diag.ListOf(err) {
 		fmt.Fprintln(w, e.Error())
 	}
-}
-
-// diagList returns the diagnostics err holds, sorted (a plain error becomes one).
-func diagList(err error) diag.List {
-	var l diag.List
-	if !errors.As(err, &l) {
-		var c diag.Collector
-		c.Add(err)
-		l = c.List()
-	}
-	l.Sort()
-	return l
 }
 
 func size(n int64) string {

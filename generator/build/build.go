@@ -110,8 +110,7 @@ func (bl *Builder) Run(ctx context.Context, opts Options) (*Result, error) {
 	b.res.Rendered = int(b.rendered.Load())
 	if t := b.patched; t != nil {
 		// Most files were carried over from the previous run, not written.
-		b.res.Files, b.res.Pages = t.files, t.pages
-		b.res.Bytes = t.bytes + b.res.Bytes
+		b.res.Files, b.res.Pages, b.res.Bytes = t.files, t.pages, t.bytes
 	}
 	if b.m != nil {
 		b.res.Assets = b.m.assetURLs

@@ -208,7 +208,7 @@ func (b *builder) printItems() (*printState, uint64) {
 	h := b.m.hash()
 	st := &printState{
 		items:  make([]render.PrintItem, 0, len(b.c.All)),
-		bodies: make([]bodyRef, 0, len(b.c.All)),
+		bodies: overlay[bodyRef]{base: make([]bodyRef, 0, len(b.c.All))},
 		key:    seqKey{index: make(map[*course.Page]int, len(b.c.Lessons))},
 	}
 	var walk func(m *course.Page)
@@ -218,13 +218,13 @@ func (b *builder) printItems() (*printState, uint64) {
 			switch c.Kind {
 			case course.KindModule:
 				st.items = append(st.items, render.PrintItem{Page: c, Heading: 2, ID: printID(c), Objectives: b.objectives(c)})
-				st.bodies = append(st.bodies, bodyRef{})
+				st.bodies.base = append(st.bodies.base, bodyRef{})
 				st.key.add(b.m, nil, 0)
 				walk(c)
 			case course.KindLesson:
 				body := b.bodies[c]
 				st.items = append(st.items, render.PrintItem{Page: c, Heading: 3, ID: printID(c), Objectives: b.objectives(c), Content: printMarker(len(st.items))})
-				st.bodies = append(st.bodies, body)
+				st.bodies.base = append(st.bodies.base, body)
 				st.key.add(b.m, c, body.sum)
 			}
 		}
@@ -415,7 +415,7 @@ func (b *builder) writePrint(buf *bytes.Buffer) error {
 				}
 				var page bytes.Buffer
 				err := assemblePrint(&page, data, func(i int) ([]byte, error) {
-					return printFragment(min, items[i].ID, st.body(i).html, noRawHTML)
+					return printFragment(min, items[i].ID, st.bodies.at(i).html, noRawHTML)
 				})
 				return page.Bytes(), err
 			})
@@ -439,7 +439,7 @@ func (b *builder) writePrint(buf *bytes.Buffer) error {
 		if b.spill != nil {
 			return b.spill.read(items[i].Page)
 		}
-		return printFragment(b.min, items[i].ID, st.body(i).html, !b.cfg.Markdown.Unsafe)
+		return printFragment(b.min, items[i].ID, st.bodies.at(i).html, !b.cfg.Markdown.Unsafe)
 	}
 	if ss, ok := b.sink.next.(output.StreamSink); ok {
 		cw := &countWriter{w: nil}
@@ -487,26 +487,10 @@ func printBody(body template.HTML, prefix string, shift int) []byte {
 // highlighted code blocks it copies as they are instead of going through
 // them tag by tag: they hold nothing printBody changes (see codeBlocks).
 func printBodyCode(body template.HTML, prefix string, shift int) []byte {
-	blocks := codeBlocks(string(body))
-	if len(blocks) == 0 {
-		return printBody(body, prefix, shift)
-	}
-	// One pass over the body with each block replaced by a marker, written
-	// back in place of the marker.
-	var masked strings.Builder
-	masked.Grow(len(body))
-	code := make([]string, len(blocks))
-	at := 0
-	for i, bl := range blocks {
-		masked.WriteString(string(body[at:bl[0]]))
-		masked.WriteString(codeMarker(i))
-		code[i] = string(body[bl[0]:bl[1]])
-		at = bl[1]
-	}
-	masked.WriteString(string(body[at:]))
+	masked, code := maskCode(string(body), codeBlocks(string(body)))
 	var out bytes.Buffer
 	out.Grow(len(body) + len(body)/8)
-	printBodyTo(&out, masked.String(), prefix, shift, code)
+	printBodyTo(&out, masked, prefix, shift, code)
 	return out.Bytes()
 }
 
@@ -590,23 +574,7 @@ func printTags(out *bytes.Buffer, body string, prefix string, shift int, code []
 // Code blocks are jumped over as printBodyCode does. m must be the
 // minified form of a body converted without raw HTML.
 func printBodyMin(min *output.Minifier, m []byte, prefix string, shift int) ([]byte, error) {
-	body := string(m)
-	blocks := minCodeBlocks(body)
-	var code []string
-	if len(blocks) > 0 {
-		var masked strings.Builder
-		masked.Grow(len(body))
-		code = make([]string, len(blocks))
-		at := 0
-		for i, bl := range blocks {
-			masked.WriteString(body[at:bl[0]])
-			masked.WriteString(codeMarker(i))
-			code[i] = body[bl[0]:bl[1]]
-			at = bl[1]
-		}
-		masked.WriteString(body[at:])
-		body = masked.String()
-	}
+	body, code := maskCode(string(m), minCodeBlocks(string(m)))
 	var out bytes.Buffer
 	out.Grow(len(m) + len(m)/8)
 	var err error
@@ -729,6 +697,27 @@ func printRewrite(tok *html.Token, prefix string, shift int) bool {
 		}
 	}
 	return changed
+}
+
+// maskCode returns body with each block replaced by codeMarker(i), and
+// the blocks: printTags reads the body in one pass and writes each block
+// back where its marker stands.
+func maskCode(body string, blocks [][2]int) (string, []string) {
+	if len(blocks) == 0 {
+		return body, nil
+	}
+	var masked strings.Builder
+	masked.Grow(len(body))
+	code := make([]string, len(blocks))
+	at := 0
+	for i, bl := range blocks {
+		masked.WriteString(body[at:bl[0]])
+		masked.WriteString(codeMarker(i))
+		code[i] = body[bl[0]:bl[1]]
+		at = bl[1]
+	}
+	masked.WriteString(body[at:])
+	return masked.String(), code
 }
 
 // codeMarker stands for code block i in the body printBodyCode reads: a

@@ -118,7 +118,7 @@ func (b *builder) writeSearch() error {
 		d := b.m.searchDir
 		if d == nil || d.Key != key {
 			d = output.NewLazyDir(key, func() (map[string][]byte, error) {
-				files := search.Build(st.list())
+				files := search.Build(st.pages.list())
 				out := make(map[string][]byte, len(files))
 				for _, f := range files {
 					out[f.Path] = f.Data
@@ -132,7 +132,7 @@ func (b *builder) writeSearch() error {
 		}
 		return nil
 	}
-	for _, f := range search.Build(st.list()) {
+	for _, f := range search.Build(st.pages.list()) {
 		if err := b.write(f.Path, f.Data); err != nil {
 			return err
 		}
@@ -147,7 +147,7 @@ func (b *builder) searchPages() (*searchState, uint64) {
 		return st, st.key.sum(b.m)
 	}
 	st := &searchState{
-		pages: make([]search.Page, 0, len(b.c.All)),
+		pages: overlay[search.Page]{base: make([]search.Page, 0, len(b.c.All))},
 		key:   seqKey{index: make(map[*course.Page]int, len(b.c.All))},
 	}
 	h := b.m.hash()
@@ -161,7 +161,7 @@ func (b *builder) searchPages() (*searchState, uint64) {
 			sp.Module = p.Parent.Title
 		}
 		str(h, sp.URL, sp.Title, sp.Module, sp.Description)
-		st.pages = append(st.pages, sp)
+		st.pages.base = append(st.pages.base, sp)
 		st.key.add(b.m, p, body.sum)
 	}
 	var walk func(p *course.Page)

@@ -57,40 +57,58 @@ type patchTotals struct {
 }
 
 // printState is /print/'s list of modules and lessons with their bodies.
-// items and bodies are never modified once made (a lazy /print/ of an
-// earlier run may still read them): a patch records changed bodies in over.
 type printState struct {
 	items  []render.PrintItem
-	bodies []bodyRef
-	over   map[int]bodyRef
+	bodies overlay[bodyRef]
 	key    seqKey
 }
 
-func (s *printState) body(i int) bodyRef {
-	if b, ok := s.over[i]; ok {
-		return b
-	}
-	return s.bodies[i]
-}
-
-// searchState is the search index's list of pages; like printState, a
-// patch records changed sections in over.
+// searchState is the search index's list of pages.
 type searchState struct {
-	pages []search.Page
-	over  map[int][]search.Section
+	pages overlay[search.Page]
 	key   seqKey
 }
 
-// list returns the pages with the sections of over.
-func (s *searchState) list() []search.Page {
-	if len(s.over) == 0 {
-		return s.pages
+// overlay is a list a patch changes item by item without modifying it (a
+// lazy page of an earlier site may still read it): changed items are kept
+// apart, until they are many and a clone copies the list.
+type overlay[T any] struct {
+	base []T
+	over map[int]T
+}
+
+func (o *overlay[T]) at(i int) T {
+	if v, ok := o.over[i]; ok {
+		return v
 	}
-	out := slices.Clone(s.pages)
-	for i, sec := range s.over {
-		out[i].Sections = sec
+	return o.base[i]
+}
+
+// set changes item i of a clone.
+func (o *overlay[T]) set(i int, v T) { o.over[i] = v }
+
+// list returns the items with the changes.
+func (o *overlay[T]) list() []T {
+	if len(o.over) == 0 {
+		return o.base
+	}
+	out := slices.Clone(o.base)
+	for i, v := range o.over {
+		out[i] = v
 	}
 	return out
+}
+
+// clone returns a copy for a patch to change.
+func (o *overlay[T]) clone() overlay[T] {
+	if len(o.over) > len(o.base)/8 {
+		return overlay[T]{base: o.list(), over: map[int]T{}}
+	}
+	c := overlay[T]{base: o.base, over: maps.Clone(o.over)}
+	if c.over == nil {
+		c.over = map[int]T{}
+	}
+	return c
 }
 
 // seqKey is the key of an output made from a list of pages in course order
@@ -123,6 +141,11 @@ func (k *seqKey) set(m *memo, i int, body uint64) {
 	k.parts[i] = part
 }
 
+func (k seqKey) clone() seqKey {
+	k.parts = slices.Clone(k.parts)
+	return k
+}
+
 func (k *seqKey) sum(m *memo) uint64 {
 	h := m.hash()
 	num(h, int64(k.structure), int64(k.total))
@@ -140,21 +163,7 @@ func (s *printState) clone() *printState {
 	if s == nil {
 		return nil
 	}
-	c := *s
-	c.over = maps.Clone(s.over)
-	if len(c.over) > len(c.bodies)/8 {
-		// Edits of many pages: a new list.
-		c.bodies = slices.Clone(c.bodies)
-		for i, b := range c.over {
-			c.bodies[i] = b
-		}
-		c.over = nil
-	}
-	if c.over == nil {
-		c.over = map[int]bodyRef{}
-	}
-	c.key.parts = slices.Clone(s.key.parts)
-	return &c
+	return &printState{items: s.items, bodies: s.bodies.clone(), key: s.key.clone()}
 }
 
 // clone returns a copy for a patch to change.
@@ -162,16 +171,7 @@ func (s *searchState) clone() *searchState {
 	if s == nil {
 		return nil
 	}
-	c := *s
-	c.over = maps.Clone(s.over)
-	if len(c.over) > len(c.pages)/8 {
-		c.pages, c.over = c.list(), nil
-	}
-	if c.over == nil {
-		c.over = map[int][]search.Section{}
-	}
-	c.key.parts = slices.Clone(s.key.parts)
-	return &c
+	return &searchState{pages: s.pages.clone(), key: s.key.clone()}
 }
 
 // remember keeps what the next run needs to be a patch, when this run
@@ -190,7 +190,6 @@ func (b *builder) remember(site *content.Site, totals patchTotals) {
 
 // edit is one file of a patch.
 type edit struct {
-	path          string
 	old, new      *content.File
 	before, after *content.Entry
 	page          *course.Page // nil: the file has no page in this build (a draft left out)
@@ -225,7 +224,7 @@ func (b *builder) patch(ctx context.Context) (bool, error) {
 	c := b.m.course
 	edits := make([]edit, len(paths))
 	for i, p := range paths {
-		e := edit{path: p, old: before[i].File, new: after[i].File, before: before[i], after: after[i]}
+		e := edit{old: before[i].File, new: after[i].File, before: before[i], after: after[i]}
 		if e.old == nil || e.new == nil {
 			return false, nil // broken before or after: a full run reports it
 		}
@@ -310,13 +309,15 @@ func (b *builder) patch(ctx context.Context) (bool, error) {
 		body := b.bodies[p]
 		if st := b.print; st != nil {
 			if i, ok := st.key.index[p]; ok {
-				st.over[i] = body
+				st.bodies.set(i, body)
 				st.key.set(b.m, i, body.sum)
 			}
 		}
 		if st := b.search; st != nil {
 			if i, ok := st.key.index[p]; ok {
-				st.over[i] = body.sections
+				pg := st.pages.at(i)
+				pg.Sections = body.sections
+				st.pages.set(i, pg)
 				st.key.set(b.m, i, body.sum)
 			}
 		}
@@ -340,7 +341,8 @@ func (b *builder) patch(ctx context.Context) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return true, err
 	}
-	b.patched = &patchTotals{files: l.totals.files, pages: l.totals.pages, bytes: l.totals.bytes - replaced}
-	b.remember(site, patchTotals{files: l.totals.files, pages: l.totals.pages, bytes: l.totals.bytes - replaced + b.sink.bytes.Load()})
+	t := patchTotals{files: l.totals.files, pages: l.totals.pages, bytes: l.totals.bytes - replaced + b.sink.bytes.Load()}
+	b.patched = &t
+	b.remember(site, t)
 	return true, nil
 }

@@ -127,6 +127,21 @@ type Entry struct {
 	sum   uint64 // hash of the source bytes
 }
 
+// read reads and parses the Markdown file p, or returns old, its previous
+// entry, when the bytes are the same.
+func (c *Cache) read(fsys fs.FS, cfg *config.Site, p string, old *Entry) (*Entry, *diag.Error) {
+	src, err := readMarkdown(fsys, p)
+	if err != nil {
+		return nil, err
+	}
+	sum := maphash.Bytes(c.seed, src)
+	if old != nil && old.sum == sum {
+		return old, nil
+	}
+	f, diags := Parse(p, src, cfg)
+	return &Entry{File: f, Diags: diags, sum: sum}, nil
+}
+
 // Load reads every file under content/ in fsys, in parallel, and returns them
 // sorted by path. Errors of all files are returned together. With a cache, a
 // file is read again only when changed reports it (or it is new); the cache
@@ -187,20 +202,18 @@ func Load(fsys fs.FS, cfg *config.Site, cache *Cache, changed func(path string) 
 		go func() {
 			defer wg.Done()
 			for i := range next {
+				if cache != nil {
+					e, err := cache.read(fsys, cfg, mdPaths[i], old[i])
+					if err != nil {
+						fileErrs[i] = diag.List{err}
+						continue
+					}
+					site.Files[i], fileErrs[i], fresh[i] = e.File, e.Diags, e
+					continue
+				}
 				src, err := readMarkdown(fsys, mdPaths[i])
 				if err != nil {
 					fileErrs[i] = diag.List{err}
-					continue
-				}
-				if cache != nil {
-					sum := maphash.Bytes(cache.seed, src)
-					if e := old[i]; e != nil && e.sum == sum {
-						site.Files[i], fileErrs[i] = e.File, e.Diags
-						fresh[i] = e
-						continue
-					}
-					site.Files[i], fileErrs[i] = Parse(mdPaths[i], src, cfg)
-					fresh[i] = &Entry{File: site.Files[i], Diags: fileErrs[i], sum: sum}
 					continue
 				}
 				site.Files[i], fileErrs[i] = Parse(mdPaths[i], src, cfg)
@@ -270,16 +283,11 @@ func Reload(fsys fs.FS, cfg *config.Site, cache *Cache, prev *Site, paths []stri
 		if fi, err := fs.Lstat(fsys, p); err != nil || !fi.Mode().IsRegular() {
 			return nil, nil, nil, false
 		}
-		src, err := readMarkdown(fsys, p)
+		e, err := cache.read(fsys, cfg, p, old)
 		if err != nil {
 			return nil, nil, nil, false
 		}
-		e := old
-		if sum := maphash.Bytes(cache.seed, src); sum != old.sum {
-			f, diags := Parse(p, src, cfg)
-			e = &Entry{File: f, Diags: diags, sum: sum}
-			cache.entries[p] = e
-		}
+		cache.entries[p] = e
 		before, after = append(before, old), append(after, e)
 		f := e.File
 		if f == nil {
@@ -402,13 +410,13 @@ func Parse(p string, src []byte, cfg *config.Site) (*File, diag.List) {
 	case bytes.HasPrefix(src, []byte("---")) && fenceLine(src, 0, "---"):
 		n, body, line, err := split(p, src, "---", meta.ParseYAML)
 		if err != nil {
-			return nil, asList(err)
+			return nil, diag.ListOf(err)
 		}
 		fm, f.Body, f.BodyLine = n, body, line
 	case bytes.HasPrefix(src, []byte("+++")) && fenceLine(src, 0, "+++"):
 		n, body, line, err := split(p, src, "+++", meta.ParseTOML)
 		if err != nil {
-			return nil, asList(err)
+			return nil, diag.ListOf(err)
 		}
 		fm, f.Body, f.BodyLine = n, body, line
 	default:
@@ -695,12 +703,6 @@ func decode(f *File, n *meta.Node, cfg *config.Site) diag.List {
 		}
 	}
 	return d.Errs
-}
-
-func asList(err error) diag.List {
-	var c diag.Collector
-	c.Add(err)
-	return c.List()
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }

@@ -234,3 +234,11 @@ func (c *Collector) Since(n int) List {
 	defer c.mu.Unlock()
 	return append(List(nil), c.list[n:]...)
 }
+
+// ListOf returns the diagnostics err holds, sorted: those of a List, a
+// *Error, or a plain error as one without a position. nil gives none.
+func ListOf(err error) List {
+	var c Collector
+	c.Add(err)
+	return c.List()
+}

@@ -2,6 +2,7 @@ package diag
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 )
 
@@ -63,5 +64,22 @@ func TestListSortsAndDedupes(t *testing.T) {
 	}
 	if (List{Warnf(Pos{}, "w")}).Err() != nil {
 		t.Error("warnings alone must not fail a build")
+	}
+}
+
+func TestListOf(t *testing.T) {
+	a := Errorf(Pos{File: "b.md", Line: 2}, "second")
+	b := Errorf(Pos{File: "a.md", Line: 1}, "first")
+	if got := ListOf(nil); len(got) != 0 {
+		t.Errorf("ListOf(nil) = %v", got)
+	}
+	if got := ListOf(List{a, b, a}).Error(); got != "a.md:1: first\nb.md:2: second" {
+		t.Errorf("a list: %q", got)
+	}
+	if got := ListOf(fmt.Errorf("wrapped: %w", a)); len(got) != 1 || got[0] != a {
+		t.Errorf("a wrapped *Error: %v", got)
+	}
+	if got := ListOf(errors.New("plain")); len(got) != 1 || got[0].Pos.File != "" || got.Error() != "plain" {
+		t.Errorf("a plain error: %v", got)
 	}
 }

@@ -221,27 +221,48 @@ func (m *Mem) WriteLazyDir(prefix string, d *LazyDir) error {
 // builds compare by pointer first.
 func (m *Mem) Same(o *Mem, path string) bool {
 	m.mu.RLock()
-	x, okX := m.data[path]
-	lx, lazyX := m.lazy[path]
-	dx := m.dirs[path]
+	x := m.entryLocked(path)
 	m.mu.RUnlock()
 	o.mu.RLock()
-	y, okY := o.data[path]
-	ly, lazyY := o.lazy[path]
-	dy := o.dirs[path]
+	y := o.entryLocked(path)
 	o.mu.RUnlock()
+	return x.same(y)
+}
+
+// memEntry is what a Mem holds at one path: bytes, a lazy file or a lazy
+// folder (by its prefix), or nothing.
+type memEntry struct {
+	data   []byte
+	isData bool
+	lazy   *Lazy
+	dir    *LazyDir
+}
+
+// entryLocked returns what m holds at path. m.mu is held.
+func (m *Mem) entryLocked(path string) memEntry {
+	data, ok := m.data[path]
+	return memEntry{data: data, isData: ok, lazy: m.lazy[path], dir: m.dirs[path]}
+}
+
+func (e memEntry) present() bool { return e.isData || e.lazy != nil || e.dir != nil }
+
+// same: the same file (lazy ones by key), or nothing in both.
+func (x memEntry) same(y memEntry) bool {
 	switch {
-	case dx != nil || dy != nil:
-		return dx != nil && dy != nil && (dx == dy || dx.Key == dy.Key)
-	case lazyX || lazyY:
-		return lazyX && lazyY && (lx == ly || lx.Key == ly.Key)
+	case x.dir != nil || y.dir != nil:
+		return x.dir != nil && y.dir != nil && (x.dir == y.dir || x.dir.Key == y.dir.Key)
+	case x.lazy != nil || y.lazy != nil:
+		return x.lazy != nil && y.lazy != nil && (x.lazy == y.lazy || x.lazy.Key == y.lazy.Key)
 	}
-	return okX == okY && len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0] || bytes.Equal(x, y))
+	a, b := x.data, y.data
+	return x.isData == y.isData && len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0] || bytes.Equal(a, b))
 }
 
 // Diff lists, sorted, the paths whose files differ between m and o as Same
 // sees them, and the paths only one of them has. It holds both read locks
 // once instead of once per path: the dev server calls it after every build.
+// When o was made by carrying m's files (Carry), only the paths o touched
+// since can differ.
 func (m *Mem) Diff(o *Mem) []string {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
@@ -250,66 +271,25 @@ func (m *Mem) Diff(o *Mem) []string {
 		defer o.mu.RUnlock()
 	}
 	var out []string
-	same := func(path string) bool {
-		x, okX := m.data[path]
-		lx, lazyX := m.lazy[path]
-		dx := m.dirs[path]
-		y, okY := o.data[path]
-		ly, lazyY := o.lazy[path]
-		dy := o.dirs[path]
-		switch {
-		case dx != nil || dy != nil:
-			return dx != nil && dy != nil && (dx == dy || dx.Key == dy.Key)
-		case lazyX || lazyY:
-			return lazyX && lazyY && (lx == ly || lx.Key == ly.Key)
-		}
-		return okX == okY && len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0] || bytes.Equal(x, y))
-	}
-	has := func(x *Mem, path string) bool {
-		_, a := x.data[path]
-		_, b := x.lazy[path]
-		_, c := x.dirs[path]
-		return a || b || c
-	}
-	check := func(path string) {
-		if !has(o, path) || !same(path) {
-			out = append(out, path)
-		}
-	}
+	differs := func(path string) bool { return !m.entryLocked(path).same(o.entryLocked(path)) }
 	if o.carried && o.follows == m {
-		// o is m but for the paths it touched.
 		for p := range o.touched {
-			if has(m, p) || has(o, p) {
-				if !has(m, p) || !has(o, p) || !same(p) {
-					out = append(out, p)
-				}
+			if differs(p) {
+				out = append(out, p)
 			}
 		}
 		slices.Sort(out)
 		return out
 	}
-	for p := range m.data {
-		check(p)
-	}
-	for p := range m.lazy {
-		check(p)
-	}
-	for p := range m.dirs {
-		check(p)
-	}
-	only := func(path string) {
-		if !has(m, path) {
-			out = append(out, path)
+	for _, x := range []*Mem{m, o} {
+		for _, keys := range []func(yield func(string) bool){maps.Keys(x.data), maps.Keys(x.lazy), maps.Keys(x.dirs)} {
+			for p := range keys {
+				// A path of both is listed once, from m.
+				if differs(p) && (x == m || !m.entryLocked(p).present()) {
+					out = append(out, p)
+				}
+			}
 		}
-	}
-	for p := range o.data {
-		only(p)
-	}
-	for p := range o.lazy {
-		only(p)
-	}
-	for p := range o.dirs {
-		only(p)
 	}
 	slices.Sort(out)
 	return out

@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"math/rand"
 	"os"
@@ -124,17 +123,9 @@ func freshBuild(t *testing.T, root string) (*output.Mem, string) {
 		Root: fresh.fsys, Theme: lectern.Theme(), Sink: mem, Drafts: true, BaseURL: "http://127.0.0.1:4747/", Partial: true,
 	})
 	if err != nil {
-		return nil, fmt.Sprint(fresh.errorViews(asList(err)))
+		return nil, fmt.Sprint(fresh.errorViews(diag.ListOf(err)))
 	}
 	return mem, fmt.Sprint(fresh.errorViews(res.Errors))
-}
-
-func asList(err error) diag.List {
-	var l diag.List
-	if errors.As(err, &l) {
-		return l
-	}
-	return diag.List{&diag.Error{Err: err}}
 }
 
 func compareMem(t *testing.T, label string, got, want *output.Mem) {

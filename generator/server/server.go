@@ -9,7 +9,6 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash/maphash"
 	"io"
@@ -100,14 +99,10 @@ func (s *Server) Rebuild(ctx context.Context, changed []string) bool {
 	if ctx.Err() != nil {
 		return false
 	}
-	var list diag.List
 	ok := err == nil
-	switch {
-	case ok:
+	list := diag.ListOf(err)
+	if ok {
 		list = append(list, res.Errors...)
-	case errors.As(err, &list):
-	default:
-		list = diag.List{&diag.Error{Err: err}}
 	}
 	views := s.errorViews(list)
 
