@@ -505,6 +505,7 @@ func (b *builder) renderPage(buf *bytes.Buffer, p *course.Page) error {
 			body.html = "" // on disk until the print page is written
 			if b.min != nil && minifyRegions && !b.cfg.Markdown.Unsafe {
 				region = "body-" + strconv.FormatUint(e.sum, 16)
+				b.regions.Code(region, e.code)
 				content = template.HTML(output.RegionStart(region)) + e.html + template.HTML(output.RegionEnd(region))
 			}
 		}
@@ -591,7 +592,8 @@ func (b *builder) convert(p *course.Page) *docEntry {
 	} else {
 		// Code is not indexed: the index reads the body without it.
 		body := string(e.html)
-		e.sections = search.Extract([]byte(withoutCode(body, codeBlocks(body))))
+		e.code = codeBlocks(body)
+		e.sections = search.Extract([]byte(withoutCode(body, e.code)))
 	}
 	for _, id := range doc.IDs {
 		e.ids[id] = true

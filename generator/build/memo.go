@@ -88,6 +88,7 @@ type docEntry struct {
 	ids       map[string]bool  // doc.IDs as a set
 	html      template.HTML    // doc.HTML, converted once
 	sections  []search.Section // the body's text for the search index
+	code      [][2]int         // the highlighted code blocks in html (codeBlocks; none with raw HTML)
 	hasQuiz   bool             // the body holds a quiz (the page loads quiz.js)
 }
 

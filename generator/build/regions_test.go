@@ -45,11 +45,11 @@ func TestRegionsChangeNothing(t *testing.T) {
 				}
 				return mem
 			}
-			var cuts int64
-			regionsUsed = func(m *output.RegionMemo) { cuts = m.Cuts() }
+			var cuts, code int64
+			regionsUsed = func(m *output.RegionMemo) { cuts, code = m.Cuts(), m.CodeBlocks() }
 			defer func() { regionsUsed = nil }()
 			cut := build(true)
-			regionCuts := cuts
+			regionCuts, codeBlocks := cuts, code
 			whole := build(false)
 			pages := 0
 			for _, p := range whole.Paths() {
@@ -72,7 +72,12 @@ func TestRegionsChangeNothing(t *testing.T) {
 			if name == "generated" && regionCuts < int64(pages)/2 {
 				t.Errorf("only %d of %d pages were minified in pieces", regionCuts, pages)
 			}
-			t.Logf("%d pages compared, %d minified in pieces", pages, regionCuts)
+			// And the lessons' code blocks minified by the fast path: both
+			// sites have code in their lessons.
+			if codeBlocks == 0 {
+				t.Error("no code block was minified apart")
+			}
+			t.Logf("%d pages compared, %d minified in pieces, %d code blocks apart", pages, regionCuts, codeBlocks)
 		})
 	}
 }

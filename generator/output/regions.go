@@ -61,6 +61,7 @@ type RegionMemo struct {
 	m     sync.Map
 	plain sync.Map     // id → bool: content free of raw-text elements
 	cuts  atomic.Int64 // pages minified in pieces
+	code  codeMemo
 }
 
 // Cuts counts the pages minified in pieces.
@@ -71,6 +72,7 @@ func (m *RegionMemo) Cuts() int64 { return m.cuts.Load() }
 // body, which /print/ reuses).
 func (m *RegionMemo) Take(id string) ([]byte, bool) {
 	m.plain.Delete(id)
+	m.code.blocks.Delete(id)
 	v, ok := m.m.LoadAndDelete(id)
 	if !ok {
 		return nil, false
@@ -133,11 +135,10 @@ func (m *Minifier) MinifyPage(p string, data []byte, memo *RegionMemo) ([]byte, 
 		if v, ok := memo.m.Load(c.id); ok {
 			out = append(out, v.([]byte)...)
 		} else {
-			r, err := m.Minify(p, data[c.inStart:c.inEnd])
+			r, err := m.minifyRegion(p, c.id, data[c.inStart:c.inEnd], memo)
 			if err != nil {
 				return nil, err
 			}
-			r = bytes.Clone(r)
 			memo.m.Store(c.id, r)
 			out = append(out, r...)
 		}
