@@ -33,6 +33,9 @@ const (
 )
 
 func main() {
+	if len(os.Args) > 1 && (os.Args[1] == "build" || os.Args[1] == "check") {
+		tuneGC() // one build per process
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
