@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lectern/lectern/generator/course"
@@ -17,33 +18,27 @@ import (
 )
 
 // writeGenerated writes what no source file stands for: taxonomy and term
-// pages, 404.html, alias redirects, sitemap.xml, feed.xml and robots.txt.
+// pages, the course pages (matrix, learning path, /print/), course.json,
+// the search index, 404.html, alias redirects, sitemap.xml, feed.xml and
+// robots.txt.
 func (b *builder) writeGenerated() error {
+	// The first four depend on nothing the others make. A cold build
+	// makes them at once: the print page is mostly writing, the taxonomy
+	// pages run one after the other, and the search index has serial
+	// parts; alone, each leaves a core idle. (The dev server makes them
+	// in order: its memo is not safe for that.)
+	parts := []func() error{
+		b.writeTaxonomies,
+		func() error { return b.writeCoursePages(new(bytes.Buffer)) },
+		func() error {
+			return b.writeKeyed("course.json", courseOnly(b, "course.json key", b.courseJSONKey), b.courseJSON)
+		},
+		b.writeSearch,
+	}
+	if err := runParts(parts, b.oneShot); err != nil {
+		return err
+	}
 	var buf bytes.Buffer
-	for _, t := range b.c.Taxonomies {
-		v := b.genView("taxonomy", t.Title, t.Path)
-		v.Taxonomy = t
-		if err := b.execute(&buf, "taxonomy", v, 0, "the "+t.Name+" page", outPath(t.Path)); err != nil {
-			return err
-		}
-		for _, term := range t.Terms {
-			v := b.genView("term", term.Name, term.Path)
-			v.Taxonomy, v.Term = t, term
-			v.Description = fmt.Sprintf("Lessons for %s: %s", strings.ToLower(strings.TrimSuffix(t.Title, "s")), term.Name)
-			if err := b.execute(&buf, "term", v, 0, "the "+t.Name+" term "+term.Name, outPath(term.Path)); err != nil {
-				return err
-			}
-		}
-	}
-	if err := b.writeCoursePages(&buf); err != nil {
-		return err
-	}
-	if err := b.writeKeyed("course.json", courseOnly(b, "course.json key", b.courseJSONKey), b.courseJSON); err != nil {
-		return err
-	}
-	if err := b.writeSearch(); err != nil {
-		return err
-	}
 	v := b.genView("404", "Page not found", "/404.html")
 	if err := b.execute(&buf, "404", v, 0, "404.html", "404.html"); err != nil {
 		return err
@@ -67,6 +62,50 @@ func (b *builder) writeGenerated() error {
 		robots += "Sitemap: " + b.cfg.BaseURL + "sitemap.xml\n"
 	}
 	return b.write("robots.txt", []byte(robots))
+}
+
+// runParts runs each part, at once when concurrent, and returns the first
+// error in the parts' order (whichever finished first).
+func runParts(parts []func() error, concurrent bool) error {
+	errs := make([]error, len(parts))
+	if concurrent {
+		var wg sync.WaitGroup
+		for i, part := range parts {
+			wg.Go(func() { errs[i] = part() })
+		}
+		wg.Wait()
+	} else {
+		for i, part := range parts {
+			errs[i] = part()
+		}
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeTaxonomies writes each taxonomy's page and its terms' pages.
+func (b *builder) writeTaxonomies() error {
+	var buf bytes.Buffer
+	for _, t := range b.c.Taxonomies {
+		v := b.genView("taxonomy", t.Title, t.Path)
+		v.Taxonomy = t
+		if err := b.execute(&buf, "taxonomy", v, 0, "the "+t.Name+" page", outPath(t.Path)); err != nil {
+			return err
+		}
+		for _, term := range t.Terms {
+			v := b.genView("term", term.Name, term.Path)
+			v.Taxonomy, v.Term = t, term
+			v.Description = fmt.Sprintf("Lessons for %s: %s", strings.ToLower(strings.TrimSuffix(t.Title, "s")), term.Name)
+			if err := b.execute(&buf, "term", v, 0, "the "+t.Name+" term "+term.Name, outPath(term.Path)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func (b *builder) genView(kind, title, urlPath string) *render.Page {
