@@ -102,7 +102,7 @@ func withoutCode(body string, blocks [][2]int) string {
 		return body
 	}
 	var b strings.Builder
-	b.Grow(len(body))
+	b.Grow(len(body) - codeLen(blocks))
 	at := 0
 	for _, bl := range blocks {
 		b.WriteString(body[at:bl[0]])
@@ -110,4 +110,13 @@ func withoutCode(body string, blocks [][2]int) string {
 	}
 	b.WriteString(body[at:])
 	return b.String()
+}
+
+// codeLen is the blocks' total length.
+func codeLen(blocks [][2]int) int {
+	n := 0
+	for _, bl := range blocks {
+		n += bl[1] - bl[0]
+	}
+	return n
 }

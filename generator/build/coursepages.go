@@ -574,7 +574,8 @@ func printTags(out *bytes.Buffer, body string, prefix string, shift int, code []
 // Code blocks are jumped over as printBodyCode does. m must be the
 // minified form of a body converted without raw HTML.
 func printBodyMin(min *output.Minifier, m []byte, prefix string, shift int) ([]byte, error) {
-	body, code := maskCode(string(m), minCodeBlocks(string(m)))
+	s := string(m)
+	body, code := maskCode(s, minCodeBlocks(s))
 	var out bytes.Buffer
 	out.Grow(len(m) + len(m)/8)
 	var err error
@@ -707,7 +708,7 @@ func maskCode(body string, blocks [][2]int) (string, []string) {
 		return body, nil
 	}
 	var masked strings.Builder
-	masked.Grow(len(body))
+	masked.Grow(len(body) - codeLen(blocks) + len(blocks)*len(codeMarker(len(blocks))))
 	code := make([]string, len(blocks))
 	at := 0
 	for i, bl := range blocks {

@@ -30,7 +30,7 @@ type codeMemo struct {
 // whole <pre>…</pre> element standing where a tag can: not inside an
 // attribute value, a comment or a raw-text element (what the highlighter
 // writes into a body converted without raw HTML). A block appendCode does
-// not recognise is minified with the text around it.
+// not recognise is minified on its own.
 func (m *RegionMemo) Code(id string, blocks [][2]int) {
 	if len(blocks) > 0 {
 		m.code.blocks.Store(id, blocks)
@@ -60,23 +60,20 @@ func (m *Minifier) minifyRegion(p string, id string, content []byte, memo *Regio
 // appendCode; n counts those.
 func (m *Minifier) appendMinifyCode(dst []byte, p string, data []byte, blocks [][2]int) (out []byte, n int, err error) {
 	prev := 0
-	var code []byte
 	for _, bl := range blocks {
 		if bl[0] < prev || bl[1] > len(data) || bl[0] >= bl[1] {
 			continue // not a block of this content: minified with the rest
 		}
-		// The block is read before the text in front of it is minified:
-		// the minifier may change its input in place, and a block it must
-		// read too has to be intact.
-		var ok bool
-		if code, ok = appendCode(code[:0], data[bl[0]:bl[1]]); !ok {
-			continue // minified with the text around it
-		}
 		if dst, err = m.appendMinify(dst, p, data[prev:bl[0]]); err != nil {
 			return nil, n, err
 		}
-		dst = append(dst, code...)
-		n++
+		mark := len(dst)
+		var ok bool
+		if dst, ok = appendCode(dst, data[bl[0]:bl[1]]); ok {
+			n++
+		} else if dst, err = m.appendMinify(dst[:mark], p, data[bl[0]:bl[1]]); err != nil {
+			return nil, n, err // not the highlighter's markup: the minifier's, alone
+		}
 		prev = bl[1]
 	}
 	dst, err = m.appendMinify(dst, p, data[prev:])
@@ -84,8 +81,8 @@ func (m *Minifier) appendMinifyCode(dst []byte, p string, data []byte, blocks []
 }
 
 // appendCode appends a highlighted code block as the minifier writes it
-// (with lectern's settings), or reports false when the block is not of
-// this form:
+// (with lectern's settings), or reports false, having appended part of
+// it, when the block is not of this form:
 //
 //	<pre ATTRS><code ATTRS>TEXT</code></pre>
 //

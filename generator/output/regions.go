@@ -125,7 +125,9 @@ func (m *Minifier) MinifyPage(p string, data []byte, memo *RegionMemo) ([]byte, 
 		at = end
 	}
 	memo.cuts.Add(1)
-	out := make([]byte, 0, len(data)/2)
+	// Minified, a page is hardly smaller than its source: room for it
+	// all, so that the buffer grows at most once.
+	out := make([]byte, 0, len(data))
 	prev := 0
 	for _, c := range cuts {
 		var err error

@@ -283,7 +283,8 @@ func Funcs(site func() *Site, assets func(string) (string, bool)) template.FuncM
 type cacheKeyer interface{ CacheKey() string }
 
 func (c *partialCache) each(name string, list any) (template.HTML, error) {
-	var out strings.Builder
+	// The elements' HTML first, then joined in a buffer of the right size.
+	var parts []template.HTML
 	one := func(x any, key string) error {
 		var h template.HTML
 		var err error
@@ -292,16 +293,17 @@ func (c *partialCache) each(name string, list any) (template.HTML, error) {
 		} else {
 			h, err = c.get(name, x, []any{key})
 		}
-		out.WriteString(string(h))
+		parts = append(parts, h)
 		return err
 	}
 	if items, ok := list.([]NavItem); ok { // the sidebar's, on every page
+		parts = make([]template.HTML, 0, len(items))
 		for i := range items {
 			if err := one(items[i], items[i].CacheKey()); err != nil {
 				return "", err
 			}
 		}
-		return template.HTML(out.String()), nil
+		return join(parts), nil
 	}
 	v := reflect.ValueOf(list)
 	if v.Kind() != reflect.Slice && v.Kind() != reflect.Array {
@@ -317,7 +319,20 @@ func (c *partialCache) each(name string, list any) (template.HTML, error) {
 			return "", err
 		}
 	}
-	return template.HTML(out.String()), nil
+	return join(parts), nil
+}
+
+func join(parts []template.HTML) template.HTML {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	var out strings.Builder
+	out.Grow(n)
+	for _, p := range parts {
+		out.WriteString(string(p))
+	}
+	return template.HTML(out.String())
 }
 
 // run executes a partial without caching its result.
