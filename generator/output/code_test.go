@@ -79,7 +79,7 @@ func codePage(shape []byte, text string) ([]byte, [][2]int) {
 	pieces := []string{"<p>", "</p>", " ", "\n", "<li>", "</li>", "<em>x</em> ", "<div>\n", "</div>",
 		"<figure class=\"code\"><figcaption>t</figcaption>\n", "</figure>\n", "<br>", "<pre> a </pre>",
 		"<textarea> z </textarea>", "<span> s </span>"}
-	classes := []string{"k", "line", "cl", "line hl", "ln", "", " k", "k  x", "a&amp;b", "x'", "c=d", "nf"}
+	classes := []string{"k", "line", "cl", "line hl", "ln", "", " k", "k  x", "a&amp;b", "x'", "c=d", "nf", "a\u00a0b", "a/", "\x01", "k\tx"}
 	var b strings.Builder
 	var blocks [][2]int
 	next := func() int {
