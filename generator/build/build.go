@@ -505,7 +505,7 @@ func (b *builder) renderPage(buf *bytes.Buffer, p *course.Page) error {
 			body.html = "" // on disk until the print page is written
 			if b.min != nil && minifyRegions && !b.cfg.Markdown.Unsafe {
 				region = "body-" + strconv.FormatUint(e.sum, 16)
-				b.regions.Code(region, e.code)
+				b.regions.Code(region, len(e.html), e.code)
 				content = template.HTML(output.RegionStart(region)) + e.html + template.HTML(output.RegionEnd(region))
 			}
 		}

@@ -21,19 +21,25 @@ import (
 
 // codeMemo is RegionMemo's part for code blocks.
 type codeMemo struct {
-	blocks sync.Map     // region id → [][2]int
+	blocks sync.Map     // region id → codeBlocks
 	fast   atomic.Int64 // blocks written by appendCode
 }
 
-// Code records the highlighted code blocks of region id's content, as
-// [start, end) byte offsets into it in increasing order. Each must be a
-// whole <pre>…</pre> element standing where a tag can: not inside an
-// attribute value, a comment or a raw-text element (what the highlighter
-// writes into a body converted without raw HTML). A block appendCode does
-// not recognise is minified on its own.
-func (m *RegionMemo) Code(id string, blocks [][2]int) {
+type codeBlocks struct {
+	size   int // the content's length, to notice content a layout changed
+	blocks [][2]int
+}
+
+// Code records the highlighted code blocks of region id's content, size
+// bytes long, as [start, end) offsets into it in increasing order. Each
+// must be a whole <pre>…</pre> element standing where a tag can: not
+// inside an attribute value, a comment or a raw-text element (what the
+// highlighter writes into a body converted without raw HTML). A block
+// appendCode does not recognise is minified with the text around it, and
+// the blocks are ignored if the region's content is not size bytes long.
+func (m *RegionMemo) Code(id string, size int, blocks [][2]int) {
 	if len(blocks) > 0 {
-		m.code.blocks.Store(id, blocks)
+		m.code.blocks.Store(id, codeBlocks{size, blocks})
 	}
 }
 
@@ -44,14 +50,14 @@ func (m *RegionMemo) CodeBlocks() int64 { return m.code.fast.Load() }
 // they are known.
 func (m *Minifier) minifyRegion(p string, id string, content []byte, memo *RegionMemo) ([]byte, error) {
 	v, ok := memo.code.blocks.LoadAndDelete(id)
-	if !ok {
+	if !ok || v.(codeBlocks).size != len(content) {
 		r, err := m.Minify(p, content)
 		if err != nil {
 			return nil, err
 		}
 		return bytes.Clone(r), nil
 	}
-	out, n, err := m.appendMinifyCode(make([]byte, 0, len(content)), p, content, v.([][2]int))
+	out, n, err := m.appendMinifyCode(make([]byte, 0, len(content)), p, content, v.(codeBlocks).blocks)
 	memo.code.fast.Add(int64(n))
 	return out, err
 }
@@ -59,30 +65,38 @@ func (m *Minifier) minifyRegion(p string, id string, content []byte, memo *Regio
 // appendMinifyCode appends data minified to dst, its code blocks by
 // appendCode; n counts those.
 func (m *Minifier) appendMinifyCode(dst []byte, p string, data []byte, blocks [][2]int) (out []byte, n int, err error) {
+	scratch := codeScratch.Get().(*[]byte)
+	defer codeScratch.Put(scratch)
 	prev := 0
 	for _, bl := range blocks {
 		if bl[0] < prev || bl[1] > len(data) || bl[0] >= bl[1] {
 			continue // not a block of this content: minified with the rest
 		}
+		// The block is read before the text in front of it is minified:
+		// the minifier may change its input in place, and a block it must
+		// read after all has to be intact.
+		code, ok := appendCode((*scratch)[:0], data[bl[0]:bl[1]])
+		*scratch = code
+		if !ok {
+			continue // minified with the text around it
+		}
 		if dst, err = m.appendMinify(dst, p, data[prev:bl[0]]); err != nil {
 			return nil, n, err
 		}
-		mark := len(dst)
-		var ok bool
-		if dst, ok = appendCode(dst, data[bl[0]:bl[1]]); ok {
-			n++
-		} else if dst, err = m.appendMinify(dst[:mark], p, data[bl[0]:bl[1]]); err != nil {
-			return nil, n, err // not the highlighter's markup: the minifier's, alone
-		}
+		dst = append(dst, code...)
+		n++
 		prev = bl[1]
 	}
 	dst, err = m.appendMinify(dst, p, data[prev:])
 	return dst, n, err
 }
 
+// codeScratch holds appendMinifyCode's buffers for a block.
+var codeScratch = sync.Pool{New: func() any { return new([]byte) }}
+
 // appendCode appends a highlighted code block as the minifier writes it
-// (with lectern's settings), or reports false, having appended part of
-// it, when the block is not of this form:
+// (with lectern's settings), or reports false when the block is not of
+// this form:
 //
 //	<pre ATTRS><code ATTRS>TEXT</code></pre>
 //

@@ -138,3 +138,44 @@ func codePage(shape []byte, text string) ([]byte, [][2]int) {
 	}
 	return []byte(b.String()), blocks
 }
+
+// TestCodeBlocksOfChangedContent gives MinifyPage code blocks that do not
+// match the region's content: a layout that changed the body. The page
+// must come out as minified whole.
+func TestCodeBlocksOfChangedContent(t *testing.T) {
+	block := `<pre class="chroma" tabindex="0"><code><span class="k">x</span></code></pre>`
+	content := "<p>a  b</p>\n" + block + "\n<p>c</p>"
+	start := strings.Index(content, "<pre")
+	right := [2]int{start, start + len(block)}
+	m := NewMinifier()
+	for name, tc := range map[string]struct {
+		size   int
+		blocks [][2]int
+	}{
+		"right":         {len(content), [][2]int{right}},
+		"other size":    {len(content) + 1, [][2]int{right}},
+		"shifted":       {len(content), [][2]int{{right[0] + 3, right[1] + 3}}},
+		"in a tag":      {len(content), [][2]int{{1, 9}}},
+		"out of bounds": {len(content), [][2]int{{start, len(content) + 5}}},
+		"overlapping":   {len(content), [][2]int{right, {right[0] + 1, right[1]}}},
+	} {
+		page := "<div>\n" + RegionStart("b") + content + RegionEnd("b") + "\n</div>"
+		want, err := m.Minify("x.html", []byte(StripRegions([]byte(page))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = bytes.Clone(want)
+		var memo RegionMemo
+		memo.Code("b", tc.size, tc.blocks)
+		got, err := m.MinifyPage("x.html", []byte(page), &memo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: %q, want %q", name, got, want)
+		}
+		if fast := memo.CodeBlocks(); fast != map[bool]int64{true: 1}[name == "right" || name == "overlapping"] {
+			t.Errorf("%s: %d blocks by the fast path", name, fast)
+		}
+	}
+}
