@@ -510,19 +510,18 @@ func split(p string, src []byte, fence string, parse parseFunc) (*meta.Node, []b
 		return nil, nil, 0, diag.Errorf(diag.Pos{File: p, Line: 1, Col: 1},
 			"front matter opened with %s is never closed: add a line with %s after the last field", fence, fence)
 	}
-	var raw []byte
-	capture := func(data []byte, _ any) error { raw = data; return nil }
-	body, err := frontmatter.Parse(bytes.NewReader(src), nil,
-		frontmatter.NewFormat(fence, fence, capture))
-	// The body is the rest after the closing fence line; recompute it from
-	// our own offsets when the library's view disagrees.
+	// The body is the rest after the closing fence line, by our own
+	// offsets: the library reads the front matter only (a copy of the
+	// whole file would be its buffer's, for a body it need not see).
 	bodyOff := len(src)
 	if nl := bytes.IndexByte(src[closeOff:], '\n'); nl >= 0 {
 		bodyOff = closeOff + nl + 1
 	}
-	if err != nil || !bytes.Equal(body, src[bodyOff:]) {
-		body = src[bodyOff:]
-	}
+	body := src[bodyOff:]
+	var raw []byte
+	capture := func(data []byte, _ any) error { raw = data; return nil }
+	_, _ = frontmatter.Parse(bytes.NewReader(src[:bodyOff]), nil,
+		frontmatter.NewFormat(fence, fence, capture))
 	first := bytes.IndexByte(src, '\n') + 1
 	if raw == nil || len(raw) != closeOff-first {
 		raw = src[first:closeOff]
