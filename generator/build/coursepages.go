@@ -519,6 +519,10 @@ func printTags(out *bytes.Buffer, body string, prefix string, shift int, code []
 			out.Write(raw)
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
 			raw := z.Raw()
+			if !mayChange(raw, tt == html.EndTagToken) {
+				out.Write(raw) // most tags: not read any further
+				continue
+			}
 			// The name and attributes are read once, as Token reads them
 			// (which lowercases them in place, in raw too); a Token is
 			// built only for the tags that change.
@@ -563,6 +567,73 @@ func printTags(out *bytes.Buffer, body string, prefix string, shift int, code []
 			out.Write(z.Raw())
 		}
 	}
+}
+
+// mayChange reports whether printRewrite may change a tag, from its raw
+// bytes: it is a heading, a <details> start tag, or a start tag whose
+// attributes hold (in any letter case) one of the names printTags looks
+// for. The tokenizer lowercases names and ends them where mayChange does,
+// so a tag printTags would change is never missed; some it leaves alone
+// are read further for nothing.
+func mayChange(raw []byte, end bool) bool {
+	i := 1
+	if end {
+		i = 2
+	}
+	n := i
+	for n < len(raw) && !strings.ContainsRune(" \t\n\r\f/>", rune(raw[n])) {
+		n++
+	}
+	name := raw[i:n]
+	if len(name) == 2 && name[0]|0x20 == 'h' && name[1] >= '1' && name[1] <= '6' {
+		return true
+	}
+	if end {
+		return false
+	}
+	if len(name) == 7 && strings.EqualFold(string(name), "details") {
+		return true
+	}
+	attrs := raw[n:]
+	for k := 0; k < len(attrs); k++ {
+		var want string
+		switch attrs[k] | 0x20 {
+		case 'i':
+			want = "id"
+		case 'f':
+			want = "for"
+		case 'a':
+			want = "aria-"
+		case 'h':
+			if hasFold(attrs[k:], "href") {
+				return true
+			}
+			want = "headers"
+		default:
+			continue
+		}
+		if hasFold(attrs[k:], want) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasFold: b starts with s (lower case ASCII), in any letter case.
+func hasFold(b []byte, s string) bool {
+	if len(b) < len(s) {
+		return false
+	}
+	for j := 0; j < len(s); j++ {
+		c := b[j]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != s[j] {
+			return false
+		}
+	}
+	return true
 }
 
 // printBodyMin is printFragment from the minified body instead of the body

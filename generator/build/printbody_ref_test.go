@@ -91,6 +91,8 @@ var printSamples = []string{
 	`<p title="a &amp; b" data-x='1'>&lt;h2&gt; &amp;</p><br/><img src=x alt=y /><!-- <h2 id=c> -->`,
 	`<h2 id="u">unclosed <b>bold`,
 	"<p>\x00 nul &#0;</p><h2 id=\"a\" id=\"b\">dup</h2>",
+	`<H2 ID="x">A</H2><p FOR=y Aria-Controls=z HREF="#q" data-id=1><DETAILS open><a/id = w>x</a><h7 id=v></h7><label for="">`,
+	`<button ARIA-controls=z>b</button><td Headers=h>c</td><a hReF="#x">d</a><div iD=x></div><input aria-describedby=n>`,
 }
 
 // TestPrintBodyMatchesReference compares printBody with printBodyRef on
