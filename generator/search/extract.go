@@ -53,10 +53,15 @@ func Extract(body []byte) []Section {
 		var attrs tagAttrs
 		switch tt {
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
-			name, more := z.TagName()
-			a = atom.Lookup(name)
-			if more && tt != html.EndTagToken && skip == 0 && wantsAttrs(a) {
-				attrs = readAttrs(z)
+			// The atom from the raw tag: TagName copies the name for every
+			// tag, and only a few need their attributes.
+			var ok bool
+			if a, ok = rawAtom(z.Raw(), tt == html.EndTagToken); !ok || tt != html.EndTagToken && skip == 0 && wantsAttrs(a) {
+				name, more := z.TagName()
+				a = atom.Lookup(name)
+				if more && tt != html.EndTagToken && skip == 0 && wantsAttrs(a) {
+					attrs = readAttrs(z)
+				}
 			}
 		}
 		if skip > 0 {
@@ -116,6 +121,37 @@ func Extract(body []byte) []Section {
 	}
 	flush()
 	return secs
+}
+
+// rawAtom reads a tag's name from its raw bytes as the tokenizer does (up
+// to white space, "/" or ">", ASCII letters lowercased) and looks it up;
+// ok is false for a name it leaves to the tokenizer (long, or holding a
+// NUL, which the tokenizer replaces).
+func rawAtom(raw []byte, end bool) (atom.Atom, bool) {
+	i := 1
+	if end {
+		i = 2
+	}
+	var buf [24]byte
+	n := 0
+	for ; i < len(raw); i++ {
+		c := raw[i]
+		switch c {
+		case ' ', '\t', '\n', '\r', '\f', '/', '>':
+			return atom.Lookup(buf[:n]), true
+		case 0:
+			return 0, false
+		}
+		if n == len(buf) {
+			return 0, false
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[n] = c
+		n++
+	}
+	return 0, false
 }
 
 // wantsAttrs reports whether Extract reads the attributes of a start tag.

@@ -122,6 +122,7 @@ var extractSamples = []string{
 	"<p>\x00nul</p><p>&#0;&#xD800;&nbsp;&unknown;</p>",
 	`<pre><pre>x</pre>y</pre>z`,
 	`<br/><hr/><input value="v"/><sup>1</sup>word`,
+	"a<br/>b<p\nclass=x>c</p\n>d<li\tx>e<hr/>f<Td\f>g</TD\r>h<PRE/>i</pre>j<h2\nid=k>K</h2>",
 }
 
 // TestExtractMatchesReference compares Extract with extractRef on hostile
