@@ -335,12 +335,14 @@ func (b *builder) closeSpill() {
 func (b *builder) spillPrint(p *course.Page, body template.HTML, region string) {
 	var frag []byte
 	var err error
-	m, ok := []byte(nil), false
+	var m []byte
+	var code [][2]int
+	ok := false
 	if region != "" {
-		m, ok = b.regions.Take(region)
+		m, code, ok = b.regions.Take(region)
 	}
 	if ok {
-		frag, err = printBodyMin(b.min, m, printID(p)+"--", 2)
+		frag, err = printBodyMin(b.min, m, code, printID(p)+"--", 2)
 	} else {
 		frag, err = printFragment(b.min, printID(p), body, !b.cfg.Markdown.Unsafe)
 	}
@@ -642,11 +644,15 @@ func hasFold(b []byte, s string) bool {
 // the minifier writes the same way wherever they stand (FuzzPrintBodyMin
 // compares both ways). A lesson's page minifies its body as a region
 // anyway, so /print/ reuses that instead of minifying every body twice.
-// Code blocks are jumped over as printBodyCode does. m must be the
-// minified form of a body converted without raw HTML.
-func printBodyMin(min *output.Minifier, m []byte, prefix string, shift int) ([]byte, error) {
+// Code blocks are jumped over as printBodyCode does: those at blocks
+// (where the minifier's fast path wrote them), else those minCodeBlocks
+// finds. m must be the minified form of a body converted without raw HTML.
+func printBodyMin(min *output.Minifier, m []byte, blocks [][2]int, prefix string, shift int) ([]byte, error) {
 	s := string(m)
-	body, code := maskCode(s, minCodeBlocks(s))
+	if blocks == nil {
+		blocks = minCodeBlocks(s)
+	}
+	body, code := maskCode(s, blocks)
 	var out bytes.Buffer
 	out.Grow(len(m) + len(m)/8)
 	var err error

@@ -32,9 +32,29 @@ func checkPrintBodyMin(t *testing.T, mn *output.Minifier, body string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := printBodyMin(mn, m, "print-x--", 2)
+	got, err := printBodyMin(mn, m, nil, "print-x--", 2)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// As a build does it: the body a region of its page, its code blocks
+	// minified by the fast path, which says where they are.
+	var memo output.RegionMemo
+	memo.Code("b", len(body), codeBlocks(body))
+	page := "<main>\n" + output.RegionStart("b") + body + output.RegionEnd("b") + "\n</main>"
+	if _, err := mn.MinifyPage("x/index.html", []byte(page), &memo); err != nil {
+		t.Fatal(err)
+	}
+	if r, code, ok := memo.Take("b"); ok {
+		if !bytes.Equal(r, m) {
+			t.Fatalf("the body minified as a region differs from the body minified")
+		}
+		viaRegion, err := printBodyMin(mn, r, code, "print-x--", 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(viaRegion, got) {
+			t.Errorf("printBodyMin with the fast path's code blocks differs for %.60q…", body)
+		}
 	}
 	if !bytes.Equal(got, want) {
 		i := 0
@@ -97,7 +117,7 @@ func BenchmarkPrintFragment(b *testing.B) {
 	b.Run("minified", func(b *testing.B) {
 		for b.Loop() {
 			for _, m := range ms {
-				_, _ = printBodyMin(min, m, "print-x--", 2)
+				_, _ = printBodyMin(min, m, nil, "print-x--", 2)
 			}
 		}
 	})

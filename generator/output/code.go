@@ -22,6 +22,7 @@ import (
 // codeMemo is RegionMemo's part for code blocks.
 type codeMemo struct {
 	blocks sync.Map     // region id → codeBlocks
+	out    sync.Map     // region id → [][2]int: the blocks appendCode wrote, in the minified region
 	fast   atomic.Int64 // blocks written by appendCode
 }
 
@@ -57,14 +58,17 @@ func (m *Minifier) minifyRegion(p string, id string, content []byte, memo *Regio
 		}
 		return bytes.Clone(r), nil
 	}
-	out, n, err := m.appendMinifyCode(make([]byte, 0, len(content)), p, content, v.(codeBlocks).blocks)
-	memo.code.fast.Add(int64(n))
+	out, at, err := m.appendMinifyCode(make([]byte, 0, len(content)), p, content, v.(codeBlocks).blocks)
+	memo.code.fast.Add(int64(len(at)))
+	if len(at) > 0 {
+		memo.code.out.Store(id, at)
+	}
 	return out, err
 }
 
 // appendMinifyCode appends data minified to dst, its code blocks by
-// appendCode; n counts those.
-func (m *Minifier) appendMinifyCode(dst []byte, p string, data []byte, blocks [][2]int) (out []byte, n int, err error) {
+// appendCode; at are where those stand in out.
+func (m *Minifier) appendMinifyCode(dst []byte, p string, data []byte, blocks [][2]int) (out []byte, at [][2]int, err error) {
 	scratch := codeScratch.Get().(*[]byte)
 	defer codeScratch.Put(scratch)
 	prev := 0
@@ -81,14 +85,14 @@ func (m *Minifier) appendMinifyCode(dst []byte, p string, data []byte, blocks []
 			continue // minified with the text around it
 		}
 		if dst, err = m.appendMinify(dst, p, data[prev:bl[0]]); err != nil {
-			return nil, n, err
+			return nil, at, err
 		}
+		at = append(at, [2]int{len(dst), len(dst) + len(code)})
 		dst = append(dst, code...)
-		n++
 		prev = bl[1]
 	}
 	dst, err = m.appendMinify(dst, p, data[prev:])
-	return dst, n, err
+	return dst, at, err
 }
 
 // codeScratch holds appendMinifyCode's buffers for a block.

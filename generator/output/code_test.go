@@ -61,12 +61,21 @@ func FuzzMinifyCode(f *testing.F) {
 			return
 		}
 		want = bytes.Clone(want)
-		got, n, err := m.appendMinifyCode(nil, "x.html", page, blocks)
+		got, at, err := m.appendMinifyCode(nil, "x.html", page, blocks)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(got, want) {
-			t.Errorf("page %q (%d blocks apart):\naround code %q\nwhole       %q", page, n, got, want)
+			t.Errorf("page %q (%d blocks apart):\naround code %q\nwhole       %q", page, len(at), got, want)
+		}
+		// Where the blocks stand in the output: each a whole minified block.
+		prev := 0
+		for _, r := range at {
+			if r[0] < prev || r[1] > len(got) || !bytes.HasPrefix(got[r[0]:r[1]], []byte("<pre class=chroma tabindex=0><code")) ||
+				!bytes.HasSuffix(got[r[0]:r[1]], []byte("</code></pre>")) {
+				t.Fatalf("page %q: block at %v of %q", page, r, got)
+			}
+			prev = r[1]
 		}
 	})
 }

@@ -69,15 +69,19 @@ func (m *RegionMemo) Cuts() int64 { return m.cuts.Load() }
 
 // Take returns a region minified by MinifyPage and forgets it: for a
 // region shown once whose minified form is wanted elsewhere too (a lesson's
-// body, which /print/ reuses).
-func (m *RegionMemo) Take(id string) ([]byte, bool) {
+// body, which /print/ reuses). code are where the region's code blocks
+// (see Code) stand in it, for those the fast path wrote; nil when none did.
+func (m *RegionMemo) Take(id string) (data []byte, code [][2]int, ok bool) {
 	m.plain.Delete(id)
 	m.code.blocks.Delete(id)
+	if c, ok := m.code.out.LoadAndDelete(id); ok {
+		code = c.([][2]int)
+	}
 	v, ok := m.m.LoadAndDelete(id)
 	if !ok {
-		return nil, false
+		return nil, nil, false
 	}
-	return v.([]byte), true
+	return v.([]byte), code, true
 }
 
 // MinifyPage minifies an HTML page whose regions are minified once per memo.
