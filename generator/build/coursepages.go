@@ -525,9 +525,8 @@ func printTags(out *bytes.Buffer, body string, prefix string, shift int, code []
 				out.Write(raw) // most tags: not read any further
 				continue
 			}
-			// The name and attributes are read once, as Token reads them
-			// (which lowercases them in place, in raw too); a Token is
-			// built only for the tags that change.
+			// The name and attributes are read once, lowercased as Token
+			// reads them; a Token is built only for the tags that change.
 			name, more := z.TagName()
 			a := atom.Lookup(name)
 			attrs = attrs[:0]
