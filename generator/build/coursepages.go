@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -537,11 +538,10 @@ func printTags(out *bytes.Buffer, body string, prefix string, shift int, code []
 					var k, v []byte
 					k, v, more = z.TagAttr()
 					attrs = append(attrs, [2][]byte{k, v})
-					switch string(k) {
-					case "id", "for", "aria-labelledby", "aria-describedby", "aria-controls", "headers":
-						changes = true
-					case "href":
+					if string(k) == "href" {
 						changes = changes || len(v) > 1 && v[0] == '#'
+					} else if slices.Contains(printIDAttrs[:], string(k)) {
+						changes = true
 					}
 				}
 			}
@@ -572,8 +572,7 @@ func printTags(out *bytes.Buffer, body string, prefix string, shift int, code []
 
 // mayChange reports whether printRewrite may change a tag, from its raw
 // bytes: it is a heading, a <details> start tag, or a start tag whose
-// attributes hold (in any letter case) one of the names printTags looks
-// for. The tokenizer lowercases names and ends them where mayChange does,
+// attributes hold (in any letter case) href or one of printIDAttrs. The tokenizer lowercases names and ends them where mayChange does,
 // so a tag printTags would change is never missed; some it leaves alone
 // are read further for nothing.
 func mayChange(raw []byte, end bool) bool {
@@ -596,29 +595,35 @@ func mayChange(raw []byte, end bool) bool {
 		return true
 	}
 	attrs := raw[n:]
-	for k := 0; k < len(attrs); k++ {
-		var want string
-		switch attrs[k] | 0x20 {
-		case 'i':
-			want = "id"
-		case 'f':
-			want = "for"
-		case 'a':
-			want = "aria-"
-		case 'h':
-			if hasFold(attrs[k:], "href") {
-				return true
-			}
-			want = "headers"
-		default:
+	for k := range attrs {
+		c := attrs[k] | 0x20
+		if !printAttrFirst[c] {
 			continue
 		}
-		if hasFold(attrs[k:], want) {
+		for _, a := range printIDAttrs {
+			if a[0] == c && hasFold(attrs[k:], a) {
+				return true
+			}
+		}
+		if c == 'h' && hasFold(attrs[k:], "href") {
 			return true
 		}
 	}
 	return false
 }
+
+// printIDAttrs are the attributes whose values are ids (or lists of ids),
+// which printRewrite prefixes; href too, when it is a fragment.
+var printIDAttrs = [...]string{"id", "for", "aria-labelledby", "aria-describedby", "aria-controls", "headers"}
+
+// printAttrFirst marks the first letters of printIDAttrs and href.
+var printAttrFirst = func() (t [256]bool) {
+	for _, a := range printIDAttrs {
+		t[a[0]] = true
+	}
+	t['h'] = true
+	return t
+}()
 
 // hasFold: b starts with s (lower case ASCII), in any letter case.
 func hasFold(b []byte, s string) bool {
@@ -745,7 +750,7 @@ func printRewrite(tok *html.Token, prefix string, shift int) bool {
 		return changed
 	}
 	for i, a := range tok.Attr {
-		switch a.Key {
+		switch a.Key { // printIDAttrs and href: printTags reads these
 		case "id", "for":
 			tok.Attr[i].Val = prefix + a.Val
 			changed = true
