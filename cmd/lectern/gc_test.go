@@ -43,3 +43,44 @@ func TestGCLimitFollowsLiveHeap(t *testing.T) {
 	}
 	runtime.KeepAlive(keep)
 }
+
+// TestTuneGC: without GOGC and GOMEMLIMIT a build runs at GOGC=400 within
+// the budget; with either set, Go's settings are left as they are.
+func TestTuneGC(t *testing.T) {
+	percent := debug.SetGCPercent(100)
+	limit := debug.SetMemoryLimit(-1)
+	defer func() { debug.SetGCPercent(percent); debug.SetMemoryLimit(limit) }()
+
+	for _, env := range []string{"GOGC", "GOMEMLIMIT"} {
+		t.Run(env+" set", func(t *testing.T) {
+			t.Setenv("GOGC", "")
+			t.Setenv("GOMEMLIMIT", "")
+			t.Setenv(env, "200")
+			if g := tuneGC(); g != nil {
+				g.stop.Store(true)
+				t.Fatal("tuned with " + env + " set")
+			}
+			if p := debug.SetGCPercent(100); p != 100 {
+				t.Errorf("GOGC became %d", p)
+			}
+			if l := debug.SetMemoryLimit(-1); l != limit {
+				t.Errorf("memory limit became %d", l)
+			}
+		})
+	}
+	t.Run("neither set", func(t *testing.T) {
+		t.Setenv("GOGC", "")
+		t.Setenv("GOMEMLIMIT", "")
+		g := tuneGC()
+		if g == nil {
+			t.Fatal("not tuned")
+		}
+		g.stop.Store(true)
+		if p := debug.SetGCPercent(100); p != 400 {
+			t.Errorf("GOGC %d, want 400", p)
+		}
+		if l := debug.SetMemoryLimit(-1); l < gcBudget {
+			t.Errorf("memory limit %d MiB, want at least %d", l>>20, gcBudget>>20)
+		}
+	})
+}
