@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"html/template"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -95,25 +96,12 @@ func TestMissingBaseIsAnError(t *testing.T) {
 // the result is the partial's HTML (not escaped again), and a new Site (a
 // new build) starts with an empty cache.
 func TestPartialCached(t *testing.T) {
-	runs := 0
 	var site *Site
-	funcs := Funcs(func() *Site { return site }, func(string) (string, bool) { return "", false })
-	funcs["count"] = func() int { runs++; return runs }
-	l, err := Parse(sources(map[string]string{
-		"_default/baseof.html": `{{block "main" .}}{{end}}`,
+	l := countingLayouts(t, &site, map[string]string{
 		"_default/lesson.html": `{{define "main"}}{{range .}}[{{partialCached "partials/p.html" . .}}]{{end}}{{end}}`,
 		"partials/p.html":      `<b>{{.}} {{count}}</b>`,
-	}, false), funcs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	render := func() string {
-		var buf bytes.Buffer
-		if err := l.Execute(&buf, "lesson", []string{"a", "b<", "a", "b<"}); err != nil {
-			t.Fatal(err)
-		}
-		return buf.String()
-	}
+	})
+	render := func() string { return execute(t, l, "lesson", []string{"a", "b<", "a", "b<"}) }
 	site = &Site{}
 	site.UseLayouts(l, false)
 	if got, want := render(), "[<b>a 1</b>][<b>b&lt; 2</b>][<b>a 1</b>][<b>b&lt; 2</b>]"; got != want {
@@ -129,6 +117,33 @@ func TestPartialCached(t *testing.T) {
 	}
 }
 
+// countingLayouts parses layouts (with a baseof that shows block "main")
+// with a build's template functions, reading the site from *site, and
+// count, which returns 1, 2, 3… on successive calls.
+func countingLayouts(t *testing.T, site **Site, layouts map[string]string) *Layouts {
+	t.Helper()
+	runs := 0
+	funcs := Funcs(func() *Site { return *site }, func(string) (string, bool) { return "", false })
+	funcs["count"] = func() int { runs++; return runs }
+	files := map[string]string{"_default/baseof.html": `{{block "main" .}}{{end}}`}
+	maps.Copy(files, layouts)
+	l, err := Parse(sources(files, false), funcs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// execute renders layout with data.
+func execute(t *testing.T, l *Layouts, layout string, data any) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := l.Execute(&buf, layout, data); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
 // keyed is an element of a partialCachedEach list.
 type keyed struct{ Name, Key string }
 
@@ -138,28 +153,15 @@ func (k keyed) CacheKey() string { return k.Key }
 // build, elements with an empty key run every time, and the results are
 // joined as a range over the list would join them.
 func TestPartialCachedEach(t *testing.T) {
-	runs := 0
 	var site *Site
-	funcs := Funcs(func() *Site { return site }, func(string) (string, bool) { return "", false })
-	funcs["count"] = func() int { runs++; return runs }
-	l, err := Parse(sources(map[string]string{
-		"_default/baseof.html": `{{block "main" .}}{{end}}`,
+	l := countingLayouts(t, &site, map[string]string{
 		"_default/lesson.html": `{{define "main"}}[{{partialCachedEach "partials/p.html" .}}]{{end}}`,
 		"_default/page.html":   `{{define "main"}}{{partialCachedEach "partials/p.html" "not a list"}}{{end}}`,
 		"_default/module.html": `{{define "main"}}{{partialCachedEach "partials/p.html" .}}{{end}}`,
 		"partials/p.html":      `<b>{{.Name}} {{count}}</b>`,
-	}, false), funcs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	})
 	list := []keyed{{"a", "a"}, {"b<", ""}, {"a", "a"}, {"c", "c"}}
-	render := func() string {
-		var buf bytes.Buffer
-		if err := l.Execute(&buf, "lesson", list); err != nil {
-			t.Fatal(err)
-		}
-		return buf.String()
-	}
+	render := func() string { return execute(t, l, "lesson", list) }
 	site = &Site{}
 	site.UseLayouts(l, false)
 	if got, want := render(), "[<b>a 1</b><b>b&lt; 2</b><b>a 1</b><b>c 3</b>]"; got != want {
