@@ -593,7 +593,7 @@ func (b *builder) convert(p *course.Page) *docEntry {
 		// Code is not indexed: the index reads the body without it.
 		body := string(e.html)
 		e.code = codeBlocks(body)
-		e.sections = search.Extract([]byte(withoutCode(body, e.code)))
+		e.sections = search.Extract(withoutCode(body, e.code))
 	}
 	for _, id := range doc.IDs {
 		e.ids[id] = true

@@ -95,21 +95,16 @@ func codeBlockEnd(body string, at int) (int, bool) {
 	}
 }
 
-// withoutCode returns body without its code blocks (body itself when it
-// has none): what the search index reads of it is the same.
-func withoutCode(body string, blocks [][2]int) string {
-	if len(blocks) == 0 {
-		return body
-	}
-	var b strings.Builder
-	b.Grow(len(body) - codeLen(blocks))
+// withoutCode returns body without its code blocks: what the search index
+// reads of it is the same.
+func withoutCode(body string, blocks [][2]int) []byte {
+	out := make([]byte, 0, len(body)-codeLen(blocks))
 	at := 0
 	for _, bl := range blocks {
-		b.WriteString(body[at:bl[0]])
+		out = append(out, body[at:bl[0]]...)
 		at = bl[1]
 	}
-	b.WriteString(body[at:])
-	return b.String()
+	return append(out, body[at:]...)
 }
 
 // codeLen is the blocks' total length.

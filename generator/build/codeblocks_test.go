@@ -29,7 +29,7 @@ func checkCodeSkips(t *testing.T, body string) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("printBodyCode(%.80q…):\n got %s\nwant %s", body, got, want)
 	}
-	gs := search.Extract([]byte(withoutCode(body, codeBlocks(body))))
+	gs := search.Extract(withoutCode(body, codeBlocks(body)))
 	ws := search.Extract([]byte(body))
 	if fmt.Sprint(gs) != fmt.Sprint(ws) {
 		t.Errorf("search text without code blocks of %.80q…:\n got %v\nwant %v", body, gs, ws)
