@@ -1,7 +1,9 @@
 package build_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,6 +38,26 @@ func corpusCopy(b *testing.B) string {
 // BenchmarkIncrementalBodyEdit measures the dev server's rebuild after one
 // lesson's body changes on disk (the target: under 50 ms at 10,000 lessons).
 func BenchmarkIncrementalBodyEdit(b *testing.B) {
+	benchmarkEdit(b, func(orig []byte, i int) []byte {
+		return append(append([]byte(nil), orig...), []byte("\nEdited paragraph "+time.Now().String()+".\n")...)
+	})
+}
+
+// BenchmarkIncrementalTitleEdit measures the rebuild after one lesson's
+// title changes: its page, its neighbours' links, its module's navigation
+// (about 50 pages), the module page, taxonomy pages, /print/, the search
+// index and the feeds change with it.
+func BenchmarkIncrementalTitleEdit(b *testing.B) {
+	benchmarkEdit(b, func(orig []byte, i int) []byte {
+		return bytes.Replace(orig, []byte("title: \""), []byte(fmt.Sprintf("title: \"Edit %d ", i)), 1)
+	})
+}
+
+// benchmarkEdit builds a copy of the corpus as the dev server does, then
+// times one rebuild per edit of content/module-01/lesson-002.md; edit
+// returns the file's new bytes from its original ones and the edit's number.
+// LECTERN_INC_PROFILE names a file for a CPU profile of the rebuilds.
+func benchmarkEdit(b *testing.B, edit func(orig []byte, i int) []byte) {
 	dir := corpusCopy(b)
 	bl := new(build.Builder)
 	opts := build.Options{Root: os.DirFS(dir), Theme: lectern.Theme(), Drafts: true, Partial: true, BaseURL: "http://127.0.0.1:4747/"}
@@ -61,7 +83,10 @@ func BenchmarkIncrementalBodyEdit(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		data := append(append([]byte(nil), orig...), []byte("\nEdited paragraph "+time.Now().String()+".\n")...)
+		data := edit(orig, i)
+		if bytes.Equal(data, orig) {
+			b.Fatal("the edit changed nothing")
+		}
 		if err := os.WriteFile(file, data, 0o644); err != nil {
 			b.Fatal(err)
 		}
