@@ -235,6 +235,9 @@ func (b *builder) patch(ctx context.Context) (bool, error) {
 			return false, nil // the course changes
 		}
 		e.page = c.BySource(p)
+		if e.page != nil && c.Dropped(e.page) {
+			return false, nil // it lost its URL: a full run leaves it out
+		}
 		edits[i] = e
 	}
 

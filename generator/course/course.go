@@ -212,7 +212,14 @@ type Course struct {
 	excluded map[string]*Page
 	special  map[string]bool   // generated URL paths (taxonomies, terms, feeds, …)
 	files    map[string]string // static files and assets, by lowercase URL path
+	// dropped holds the pages that lost their URL to another source (see
+	// clashes): in the course, but not in All nor in the output.
+	dropped map[*Page]bool
 }
+
+// Dropped reports whether p lost its URL to another page or file, so the
+// build writes nothing for it.
+func (c *Course) Dropped(p *Page) bool { return c.dropped[p] }
 
 // Options changes how a course is built.
 type Options struct {
@@ -956,6 +963,19 @@ func (b *builder) clashes() {
 				drop(c)
 			}
 		}
+		// Links to the URL go to the page that keeps it, whatever order
+		// the claims came in.
+		if cl[0].what == "page" {
+			b.c.byPath[k] = cl[0].page
+		}
+	}
+	for k, p := range b.c.byPath {
+		if dropPage[p] {
+			delete(b.c.byPath, k) // a file or alias kept the URL
+		}
+	}
+	if len(dropPage) > 0 {
+		b.c.dropped = dropPage
 	}
 	b.c.All = slices.DeleteFunc(b.c.All, func(p *Page) bool { return dropPage[p] })
 	b.c.Aliases = slices.DeleteFunc(b.c.Aliases, func(a Alias) bool { return dropAlias[a.Path] })

@@ -81,7 +81,17 @@ func (it NavItem) CacheKey() string {
 	if it.Active || it.Current || len(it.Children) > 0 {
 		return ""
 	}
-	return it.Page.Ref
+	return pageKey(it.Page)
+}
+
+// pageKey identifies a page for the partial cache: its source path, which
+// no other page has (two pages may claim one URL, and so one Ref, until the
+// author fixes it; the build then writes only one of them).
+func pageKey(p *course.Page) string {
+	if p.SrcPath != "" {
+		return p.SrcPath
+	}
+	return p.Ref
 }
 
 // Page is the data of one rendered page: .Site, .Page (nil on generated pages),
@@ -170,8 +180,8 @@ func (p *Page) IsModule() bool { return p.Kind == "module" }
 // NavSplit is a page's Nav cut around its active entry (the module holding
 // the page, or the page itself). The entries before and after it are the
 // same on every page below that entry, so the theme renders each run once
-// per build with partialCached, keyed by Key: the active entry's Ref, or ""
-// when no entry is active (generated pages).
+// per build with partialCached, keyed by Key: the active entry's source
+// path (see pageKey), or "" when no entry is active (generated pages).
 type NavSplit struct {
 	Before []NavItem
 	Active *NavItem
@@ -183,7 +193,7 @@ type NavSplit struct {
 func (p *Page) NavSplit() NavSplit {
 	for i := range p.Nav {
 		if p.Nav[i].Active {
-			return NavSplit{Before: p.Nav[:i], Active: &p.Nav[i], After: p.Nav[i+1:], Key: p.Nav[i].Page.Ref}
+			return NavSplit{Before: p.Nav[:i], Active: &p.Nav[i], After: p.Nav[i+1:], Key: pageKey(p.Nav[i].Page)}
 		}
 	}
 	return NavSplit{Before: p.Nav}
