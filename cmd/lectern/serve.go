@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"runtime"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -30,6 +31,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	port := fs.Int("port", defaultPort, "port to listen on (the default tries the next few when busy)")
 	open := fs.Bool("open", false, "open the site in the browser")
 	noDrafts := fs.Bool("no-drafts", false, "leave drafts out, as lectern build does")
+	allowHost := fs.String("allow-host", "", "more Host names to accept, comma-separated (a name your network gives this machine, with --bind); others are refused against DNS rebinding")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
@@ -61,17 +63,31 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 
 	srv := server.New(server.Options{
 		Root: root, Theme: lectern.Theme(), Drafts: !*noDrafts, BaseURL: url,
-		Hosts: []string{*bind}, Log: stderr,
+		Hosts: serveHosts(ip, *allowHost), Log: stderr,
 	})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	srv.Rebuild(ctx, nil) // a failed first build still serves: every page shows the errors
+	// Watch makes the first build once it watches: a file saved during
+	// that build is built again after it. A failed first build still
+	// serves: every page shows the errors.
+	errc := make(chan error, 2)
+	go func() { errc <- srv.Watch(ctx) }()
+	select {
+	case <-srv.Built():
+	case err := <-errc:
+		l.Close()
+		fmt.Fprintf(stderr, "lectern serve: watching %s: %v\n", root, err)
+		return exitUsage
+	case <-ctx.Done():
+		<-srv.Built()
+		l.Close()
+		fmt.Fprintln(stderr, "stopped")
+		return exitOK
+	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	hs.RegisterOnShutdown(srv.Shutdown)
-	errc := make(chan error, 2)
 	go func() { errc <- hs.Serve(l) }()
-	go func() { errc <- srv.Watch(ctx) }()
 	drafts := "drafts shown"
 	if *noDrafts {
 		drafts = "drafts hidden"
@@ -93,6 +109,39 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	shutdown(hs)
 	fmt.Fprintln(stderr, "stopped")
 	return exitOK
+}
+
+// serveHosts lists the Host names and addresses the server accepts besides
+// loopback ones: the address it listens on, this machine's name when that
+// address is not loopback (and every address of its interfaces when it is
+// all of them), and the names given with --allow-host.
+func serveHosts(bind net.IP, allow string) []string {
+	var hosts []string
+	if bind != nil && !bind.IsLoopback() {
+		if bind.IsUnspecified() {
+			if addrs, err := net.InterfaceAddrs(); err == nil {
+				for _, a := range addrs {
+					if n, ok := a.(*net.IPNet); ok {
+						hosts = append(hosts, n.IP.String())
+					}
+				}
+			}
+		} else {
+			hosts = append(hosts, bind.String())
+		}
+		if name, err := os.Hostname(); err == nil && name != "" {
+			hosts = append(hosts, name)
+			if !strings.Contains(name, ".") {
+				hosts = append(hosts, name+".local") // mDNS
+			}
+		}
+	}
+	for _, h := range strings.Split(allow, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			hosts = append(hosts, h)
+		}
+	}
+	return hosts
 }
 
 func shutdown(hs *http.Server) {

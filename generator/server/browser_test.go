@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,8 +17,8 @@ import (
 	"github.com/lectern/lectern/generator/internal/browsertest"
 )
 
-// live starts a server with its watcher on a fresh site.
-func live(t *testing.T) (root, url string) {
+// live starts a server with its watcher on a fresh site (plus extra files).
+func live(t *testing.T, extra map[string]string) (root, url string) {
 	t.Helper()
 	root = t.TempDir()
 	writeFiles(t, root, map[string]string{
@@ -25,6 +26,7 @@ func live(t *testing.T) (root, url string) {
 		"content/01-m/01-a.md": "---\ntitle: A\n---\n## Part\n\nHello one.\n\n" + strings.Repeat("Filler paragraph to scroll.\n\n", 120),
 		"content/01-m/02-b.md": "---\ntitle: B\n---\nB body.\n",
 	})
+	writeFiles(t, root, extra)
 	ts := httptest.NewUnstartedServer(nil)
 	ts.Start()
 	url = ts.URL + "/"
@@ -66,7 +68,7 @@ func edit(t *testing.T, path, data string) chromedp.Action[chromedp.Void] {
 
 func TestBrowserLiveReload(t *testing.T) {
 	ctx := browsertest.Start(t)
-	root, url := live(t)
+	root, url := live(t, nil)
 	lesson := filepath.Join(root, "content/01-m/01-a.md")
 
 	step(t, ctx, "open the lesson", chromedp.Navigate(url+"m/a/"))
@@ -122,4 +124,41 @@ func TestBrowserLiveReload(t *testing.T) {
 	}
 	step(t, ctx, "edit A while B is broken", chromedp.WaitEvent(page.LoadEventFired, nil, edit(t, lesson, "---\ntitle: A\n---\nHello five.\n")))
 	step(t, ctx, "A updated", chromedp.Poll[bool](`!!document.querySelector(".content") && document.querySelector(".content").innerText.includes("Hello five.")`))
+}
+
+// TestBrowserSwapsAnyStylesheet: a stylesheet linked as the docs show (no
+// data-lectern-css) is swapped in place too; a change to one the page does
+// not link reloads it; a page whose URL is not ASCII reloads when edited,
+// also when opened as …/index.html.
+func TestBrowserSwapsAnyStylesheet(t *testing.T) {
+	ctx := browsertest.Start(t)
+	root, url := live(t, map[string]string{
+		"layouts/partials/head-end.html": `<link rel="stylesheet" href="{{asset "css/extra.css"}}">`,
+		"assets/css/extra.css":           "main{color:rgb(0, 0, 1)}",
+		"assets/css/unused.css":          "p{margin:0}",
+		"content/01-m/03-café.md":        "---\ntitle: Café\n---\nCafé one.\n",
+	})
+	step(t, ctx, "open the lesson", chromedp.Navigate(url+"m/a/"))
+	step(t, ctx, "extra style", chromedp.Poll[bool](`getComputedStyle(document.querySelector("main")).color === "rgb(0, 0, 1)"`))
+	step(t, ctx, "mark the document", chromedp.Evaluate[chromedp.Void](`window.__lecternMark = 7`))
+	if err := os.WriteFile(filepath.Join(root, "assets/css/extra.css"), []byte("main{color:rgb(0, 0, 2)}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	step(t, ctx, "new extra style", chromedp.Poll[bool](`getComputedStyle(document.querySelector("main")).color === "rgb(0, 0, 2)"`))
+	if mark := step(t, ctx, "same document", chromedp.Evaluate[int](`window.__lecternMark || 0`)); mark != 7 {
+		t.Error("a change to a stylesheet without data-lectern-css reloaded the page instead of swapping it")
+	}
+	step(t, ctx, "unused stylesheet changed: reload", chromedp.WaitEvent(page.LoadEventFired, nil, edit(t, filepath.Join(root, "assets/css/unused.css"), "p{margin:1px}")))
+	if mark := step(t, ctx, "new document", chromedp.Evaluate[int](`window.__lecternMark || 0`)); mark != 0 {
+		t.Error("a change to a stylesheet the page does not link neither swapped nor reloaded")
+	}
+
+	cafe := filepath.Join(root, "content/01-m/03-café.md")
+	for i, u := range []string{url + "m/caf%C3%A9/", url + "m/caf%C3%A9/index.html"} {
+		step(t, ctx, "open "+u, chromedp.Navigate(u))
+		step(t, ctx, "café page", chromedp.Poll[bool](`!!document.querySelector(".content") && document.querySelector(".content").innerText.includes("Café")`))
+		text := []string{"Café two.", "Café three."}[i]
+		step(t, ctx, "edit café and wait for the reload", chromedp.WaitEvent(page.LoadEventFired, nil, edit(t, cafe, "---\ntitle: Café\n---\n"+text+"\n")))
+		step(t, ctx, "café updated", chromedp.Poll[bool](`document.querySelector(".content").innerText.includes(`+strconv.Quote(text)+`)`))
+	}
 }

@@ -9,12 +9,15 @@ import (
 // reloadScript is injected into every HTML page the dev server sends (and
 // never into build output). It listens for events: "reload" reloads the page
 // keeping its scroll position (unless the event lists the changed pages and
-// this one is not among them, and the page missed no version), "css" swaps stylesheets marked with
-// data-lectern-css in place, and every message carries the current errors,
-// shown as an overlay. The stream is closed while the tab is hidden (browsers
+// this one is not among them, and the page missed no version); "css" swaps
+// in place the <link>s that load the changed stylesheets (it reloads when the
+// page links none of them or missed a version); and every message carries
+// the current errors, shown as an overlay. Page paths are compared decoded
+// (/café/, not /caf%C3%A9/), with index.html dropped. The stream is closed while the tab is hidden (browsers
 // allow few connections per host) and reopened, catching up, when shown.
 const reloadScript = `<script>(function(){"use strict";
-var V=__VERSION__,K="lectern:scroll:"+location.pathname,es=null,box=null;
+var V=__VERSION__,P=here(),K="lectern:scroll:"+P,es=null,box=null;
+function here(){var p=location.pathname;try{p=decodeURIComponent(p)}catch(e){}return p.replace(/\/index\.html$/,"/")}
 try{var y=sessionStorage.getItem(K);if(y!==null){sessionStorage.removeItem(K);var go=function(){window.scrollTo(0,+y)};if(document.readyState==="complete")go();else addEventListener("load",go)}}catch(e){}
 function show(errs){
  if(!errs||!errs.length){if(box){box.remove();box=null}return}
@@ -29,9 +32,16 @@ function show(errs){
   if(e.source){var s=document.createElement("pre");s.style.cssText="margin:.25rem 0 0;padding:.25rem .5rem;background:#2a2a30;color:#e0e0e0;white-space:pre-wrap";s.textContent=e.source;d.appendChild(s)}
   box.appendChild(d)})
 }
-function swap(css){document.querySelectorAll("link[data-lectern-css]").forEach(function(l){var u=css[l.getAttribute("data-lectern-css")];if(u&&l.getAttribute("href")!==u){var n=l.cloneNode();n.href=u;n.onload=function(){l.remove()};l.after(n)}})}
+function abs(u){try{return new URL(u,location.href).pathname}catch(e){return""}}
+function swap(css){var seen={};
+ document.querySelectorAll('link[rel~="stylesheet"][href]').forEach(function(l){var u=abs(l.href);
+  for(var k in css)if(abs(k)===u){seen[k]=1;var n=l.cloneNode();n.href=css[k];n.onload=n.onerror=function(){l.remove()};l.after(n)}});
+ for(var k in css)if(!seen[k])return false;
+ return true}
 function on(ev){var m;try{m=JSON.parse(ev.data)}catch(e){return}
- if(m.version!==V){if(m.kind==="css"&&m.css){V=m.version;swap(m.css)}else if(m.kind==="reload"&&m.pages&&m.pages.indexOf(location.pathname)<0&&m.version===V+1){V=m.version}else{try{sessionStorage.setItem(K,String(window.scrollY))}catch(e){}location.reload();return}}
+ if(m.version!==V){var next=m.version===V+1;
+  if(next&&m.kind==="css"&&m.css&&swap(m.css)||next&&m.kind==="reload"&&m.pages&&m.pages.indexOf(P)<0){V=m.version}
+  else{try{sessionStorage.setItem(K,String(window.scrollY))}catch(e){}location.reload();return}}
  show(m.errors)}
 function open(){if(es)return;es=new EventSource("/__lectern/events");es.onmessage=on}
 function close(){if(es){es.close();es=null}}

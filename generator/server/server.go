@@ -36,7 +36,10 @@ type Options struct {
 	// BaseURL is where the site is served, e.g. http://127.0.0.1:4747/; the
 	// build uses it instead of site.yaml's so links and canonical URLs work.
 	BaseURL string
-	// Hosts are extra Host header names to accept besides loopback names and IPs.
+	// Hosts are the Host header names and IP addresses to accept besides
+	// loopback ones (localhost, *.localhost, 127.0.0.0/8, ::1): the
+	// address the server listens on and the names it is reached by. Any
+	// other Host is refused, against DNS rebinding.
 	Hosts []string
 	Log   io.Writer // progress and errors; nil = discard
 }
@@ -54,6 +57,12 @@ type Server struct {
 	errs    []errorView // what the overlay shows
 	version int64       // bumps when the served site changes
 	assets  map[string]string
+
+	built     chan struct{} // closed after the first build
+	builtOnce sync.Once
+	// afterRun, when set, is called once after the next build read the
+	// site (tests: an edit saved during a build).
+	afterRun func()
 }
 
 type site struct {
@@ -73,8 +82,11 @@ func New(opts Options) *Server {
 	if opts.Log == nil {
 		opts.Log = io.Discard
 	}
-	return &Server{opts: opts, fsys: os.DirFS(opts.Root), seed: maphash.MakeSeed(), events: newBroker()}
+	return &Server{opts: opts, fsys: os.DirFS(opts.Root), seed: maphash.MakeSeed(), events: newBroker(), built: make(chan struct{})}
 }
+
+// Built is closed once the first build has finished (whatever its outcome).
+func (s *Server) Built() <-chan struct{} { return s.built }
 
 func (s *Server) logf(format string, args ...any) {
 	fmt.Fprintf(s.opts.Log, format+"\n", args...)
@@ -84,6 +96,7 @@ func (s *Server) logf(format string, args ...any) {
 // result in when it is usable. changed lists the site paths that changed (nil:
 // anything may have). It reports whether a usable site came out.
 func (s *Server) Rebuild(ctx context.Context, changed []string) bool {
+	defer s.builtOnce.Do(func() { close(s.built) })
 	start := time.Now()
 	s.mu.Lock()
 	var prev *output.Mem
@@ -96,6 +109,10 @@ func (s *Server) Rebuild(ctx context.Context, changed []string) bool {
 		Root: s.fsys, Theme: s.opts.Theme, Sink: mem, Drafts: s.opts.Drafts,
 		BaseURL: s.opts.BaseURL, Partial: true, Changed: changed,
 	})
+	if h := s.afterRun; h != nil {
+		s.afterRun = nil
+		h()
+	}
 	if ctx.Err() != nil {
 		return false
 	}
@@ -122,17 +139,22 @@ func (s *Server) Rebuild(ctx context.Context, changed []string) bool {
 			s.version++
 		}
 	}
-	cssOnly := ok && changedSite && oldSite != nil && s.onlyCSS(changed)
+	var swap map[string]string
+	if ok && changedSite && oldSite != nil && s.onlyCSS(changed) {
+		swap = swappedCSS(s.assets, res.Assets)
+	}
 	errsChanged := !sameErrors(s.errs, views)
 	s.errs = views
 	if ok {
 		s.assets = res.Assets
 	}
-	version, assets := s.version, s.assets
+	version := s.version
 	s.mu.Unlock()
 
 	elapsed := time.Since(start).Round(time.Millisecond)
 	switch {
+	case !ok && oldSite == nil:
+		s.logf("build failed in %v; every page shows the errors until they are fixed:", elapsed)
 	case !ok:
 		s.logf("build failed in %v; still serving the last good site:", elapsed)
 	case oldSite == nil && res != nil:
@@ -153,10 +175,10 @@ func (s *Server) Rebuild(ctx context.Context, changed []string) bool {
 	}
 	if changedSite || errsChanged {
 		kind := "reload"
-		if cssOnly {
+		if swap != nil {
 			kind = "css"
 		}
-		m := s.message(kind, version, views, assets, changedPages)
+		m := s.message(kind, version, views, swap, changedPages)
 		s.events.publish(m)
 	}
 	return ok
@@ -219,6 +241,34 @@ func (s *Server) onlyCSS(changed []string) bool {
 	return true
 }
 
+// swappedCSS maps the old URL of each stylesheet that changed to its new one
+// (URLs are fingerprinted), or returns nil when stylesheets were added or
+// removed, or none changed: pages then reload.
+func swappedCSS(old, cur map[string]string) map[string]string {
+	swap := map[string]string{}
+	for name, u := range cur {
+		if path.Ext(name) != ".css" {
+			continue
+		}
+		was, ok := old[name]
+		if !ok {
+			return nil
+		}
+		if was != u {
+			swap[was] = u
+		}
+	}
+	for name := range old {
+		if _, ok := cur[name]; !ok && path.Ext(name) == ".css" {
+			return nil
+		}
+	}
+	if len(swap) == 0 {
+		return nil
+	}
+	return swap
+}
+
 func sameErrors(a, b []errorView) bool {
 	if len(a) != len(b) {
 		return false
@@ -263,16 +313,19 @@ func (s *Server) errorViews(list diag.List) []errorView {
 
 // message is what the browser gets over the event stream.
 type message struct {
-	Kind    string            `json:"kind"` // reload, css or state
-	Version int64             `json:"version"`
-	Errors  []errorView       `json:"errors"`
-	CSS     map[string]string `json:"css,omitempty"` // logical asset name → URL
+	Kind    string      `json:"kind"` // reload, css or state
+	Version int64       `json:"version"`
+	Errors  []errorView `json:"errors"`
+	// CSS maps the old URL of each changed stylesheet to its new one: a
+	// page swaps the <link>s that load them, and reloads when it loads
+	// none of them (a stylesheet it imports, say) or missed a version.
+	CSS map[string]string `json:"css,omitempty"`
 	// Pages lists the URL paths of the pages that changed; pages not in it
 	// need no reload. Absent: every page may have changed.
 	Pages []string `json:"pages,omitempty"`
 }
 
-func (s *Server) message(kind string, version int64, errs []errorView, assets map[string]string, pages []string) []byte {
+func (s *Server) message(kind string, version int64, errs []errorView, swap map[string]string, pages []string) []byte {
 	m := message{Kind: kind, Version: version, Errors: errs}
 	if kind == "reload" {
 		m.Pages = pages
@@ -281,12 +334,7 @@ func (s *Server) message(kind string, version int64, errs []errorView, assets ma
 		m.Errors = []errorView{}
 	}
 	if kind == "css" {
-		m.CSS = map[string]string{}
-		for name, u := range assets {
-			if path.Ext(name) == ".css" {
-				m.CSS[name] = u
-			}
-		}
+		m.CSS = swap
 	}
 	data, _ := json.Marshal(m)
 	return data
@@ -299,16 +347,45 @@ func (s *Server) state() []byte {
 	return s.message("state", s.version, s.errs, nil, nil)
 }
 
+// Batching of file events (see batcher): a single save is built 15 ms after
+// its last event, a burst at most 150 ms after its first; a removed file
+// that is still missing holds its batch up to 150 ms more.
+const (
+	batchQuiet = 15 * time.Millisecond
+	batchMax   = 150 * time.Millisecond
+	batchHold  = 150 * time.Millisecond
+)
+
+// newBatcher returns the batcher Watch uses, holding removals of files
+// under the site root.
+func (s *Server) newBatcher() *batcher {
+	b := newBatcher(batchQuiet, batchMax)
+	b.hold = batchHold
+	b.exists = func(p string) bool {
+		_, err := os.Lstat(filepath.Join(s.opts.Root, filepath.FromSlash(p)))
+		return err == nil
+	}
+	return b
+}
+
 // Watch rebuilds whenever files change until ctx ends. Bursts of events are
 // coalesced; changes that land during a rebuild cause exactly one more.
+// When no build has run yet, Watch makes the first one as soon as it
+// watches, so a file saved during that build (a minute on a big course) is
+// built again after it; Built is closed once it is done.
 func (s *Server) Watch(ctx context.Context) error {
-	b := newBatcher(15*time.Millisecond, 150*time.Millisecond)
+	b := s.newBatcher()
 	defer b.close()
 	w, err := newWatcher(s.opts.Root, b, s.logf)
 	if err != nil {
 		return err
 	}
 	defer w.close()
+	select {
+	case <-s.built:
+	default:
+		s.Rebuild(ctx, nil)
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -329,7 +406,7 @@ const eventsPath = "/__lectern/events"
 // Host names only, no path escapes, no dotfiles, no directory listings.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.hostAllowed(r.Host) {
-		http.Error(w, "lectern serve: unknown Host header (DNS rebinding protection); use http://127.0.0.1/ or localhost, or pass --bind", http.StatusForbidden)
+		http.Error(w, "lectern serve: unknown Host header (DNS rebinding protection); open the URL lectern serve printed, or accept this name with --allow-host", http.StatusForbidden)
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -422,12 +499,16 @@ func (s *Server) hostAllowed(host string) bool {
 	if h == "" || strings.EqualFold(h, "localhost") || strings.HasSuffix(strings.ToLower(h), ".localhost") {
 		return true
 	}
-	if ip := net.ParseIP(h); ip != nil {
-		return true // an IP literal cannot be a rebinding name
+	ip := net.ParseIP(h)
+	if ip != nil && ip.IsLoopback() {
+		return true
 	}
 	for _, a := range s.opts.Hosts {
 		if strings.EqualFold(a, h) {
 			return true
+		}
+		if ip != nil && ip.Equal(net.ParseIP(a)) {
+			return true // ::ffff:192.0.2.1 is 192.0.2.1
 		}
 	}
 	return false

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -133,11 +134,23 @@ func TestHostHeader(t *testing.T) {
 	_, s := newSite(t)
 	s.Rebuild(context.Background(), nil)
 	for host, want := range map[string]int{
-		"127.0.0.1:4747": 200, "localhost:4747": 200, "[::1]:4747": 200, "app.localhost:4747": 200, "192.168.1.9:4747": 200,
+		"127.0.0.1:4747": 200, "localhost:4747": 200, "[::1]:4747": 200, "app.localhost:4747": 200, "127.8.9.10": 200,
 		"evil.example:4747": 403, "attacker.com": 403, "127.0.0.1.nip.io:4747": 403,
+		// Only loopback addresses, unless configured.
+		"192.168.1.9:4747": 403, "[2001:db8::1]:4747": 403, "lan-box": 403,
 	} {
 		if r := get(t, s, "GET", "/m/a/", map[string]string{"Host": host}); r.StatusCode != want {
 			t.Errorf("Host %s: %d, want %d", host, r.StatusCode, want)
+		}
+	}
+	// Listening on a LAN address, reached by it or by a configured name.
+	s.opts.Hosts = []string{"192.168.1.9", "Lan-Box"}
+	for host, want := range map[string]int{
+		"192.168.1.9:4747": 200, "[::ffff:192.168.1.9]:4747": 200, "lan-box:4747": 200, "LAN-BOX": 200, "localhost": 200,
+		"192.168.1.10:4747": 403, "lan-box.evil.example": 403, "evil.example": 403,
+	} {
+		if r := get(t, s, "GET", "/m/a/", map[string]string{"Host": host}); r.StatusCode != want {
+			t.Errorf("with Hosts %v: Host %s: %d, want %d", s.opts.Hosts, host, r.StatusCode, want)
 		}
 	}
 }
@@ -275,8 +288,15 @@ func TestEventStream(t *testing.T) {
 	}
 	writeFiles(t, root, map[string]string{"assets/css/main.css": "body{color:teal}"})
 	s.Rebuild(context.Background(), []string{"assets/css/main.css"})
-	if l := next(); !strings.Contains(l, `"kind":"css"`) || !strings.Contains(l, `"css/main.css":"/assets/css/main.`) {
+	l := next()
+	var m message
+	if err := json.Unmarshal([]byte(strings.TrimPrefix(l, "data: ")), &m); err != nil || m.Kind != "css" || len(m.CSS) != 1 {
 		t.Errorf("a CSS-only change must swap the stylesheet: %s", l)
+	}
+	for from, to := range m.CSS {
+		if !strings.HasPrefix(from, "/assets/css/main.") || !strings.HasPrefix(to, "/assets/css/main.") || from == to {
+			t.Errorf("the swap should map main.css's old URL to its new one: %s", l)
+		}
 	}
 	writeFiles(t, root, map[string]string{"content/01-m/01-a.md": "---\ntitle: A\n---\nNew.\n"})
 	s.Rebuild(context.Background(), []string{"content/01-m/01-a.md"})

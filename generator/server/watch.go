@@ -57,6 +57,9 @@ type watcher struct {
 	done  chan struct{}
 	wg    sync.WaitGroup
 	polls bool
+	// add starts watching a folder: fsw.Add, unless a test stands in for
+	// it (to hit the OS limit on demand).
+	add func(dir string) error
 }
 
 func newWatcher(root string, b *batcher, logf func(string, ...any)) (*watcher, error) {
@@ -109,7 +112,11 @@ func (w *watcher) addDir(dir string, _ bool) error {
 	if w.dirs[dir] {
 		return nil
 	}
-	if err := w.fsw.Add(dir); err != nil {
+	add := w.fsw.Add
+	if w.add != nil {
+		add = w.add
+	}
+	if err := add(dir); err != nil {
 		return err
 	}
 	w.dirs[dir] = true
@@ -189,12 +196,17 @@ func (w *watcher) handle(ev fsnotify.Event) {
 		if st, err := os.Lstat(ev.Name); err == nil && st.IsDir() {
 			if err := w.addTree(ev.Name); err != nil && isLimit(err) {
 				w.logf("the OS limit on watched folders is reached (%v): raise fs.inotify.max_user_watches, or keep working — lectern now polls for changes", err)
+				// The poller's first scan already holds this folder's
+				// files: report them here, or they would never be built.
+				w.b.add(rel)
 				w.switchToPolling()
 				return
 			}
 		}
 	case ev.Has(fsnotify.Remove), ev.Has(fsnotify.Rename):
 		w.dropTree(ev.Name)
+		w.b.addRemoved(rel)
+		return
 	}
 	// A folder's path stands for everything below it.
 	w.b.add(rel)

@@ -1,11 +1,13 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -92,9 +94,10 @@ func TestRelevant(t *testing.T) {
 	}
 }
 
-// watchSite starts a watcher on a fresh site and returns a function that
-// collects the paths of the batches arriving within d.
-func watchSite(t *testing.T) (string, func(d time.Duration) []string) {
+// watchSite starts a watcher on a fresh site, batching as Server.Watch
+// does, and returns a function that collects the paths of the batches
+// arriving within d ("*" for everything), sorted, and how many batches came.
+func watchSite(t *testing.T) (string, *watcher, func(d time.Duration) ([]string, int)) {
 	t.Helper()
 	root := t.TempDir()
 	writeFiles(t, root, map[string]string{
@@ -102,33 +105,39 @@ func watchSite(t *testing.T) (string, func(d time.Duration) []string) {
 		"content/01-m/01-a.md":    "---\ntitle: A\n---\n",
 		"layouts/partials/x.html": "x",
 	})
-	b := newBatcher(15*time.Millisecond, 150*time.Millisecond)
+	s := New(Options{Root: root})
+	b := s.newBatcher()
 	w, err := newWatcher(root, b, t.Logf)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.close(); b.close() })
-	collect := func(d time.Duration) []string {
+	collect := func(d time.Duration) ([]string, int) {
 		var all []string
+		n := 0
 		deadline := time.After(d)
 		for {
 			select {
 			case batch := <-b.out:
+				n++
 				if batch == nil {
 					all = append(all, "*")
 				}
 				all = append(all, batch...)
 			case <-deadline:
 				slices.Sort(all)
-				return slices.Compact(all)
+				return slices.Compact(all), n
 			}
 		}
 	}
-	return root, collect
+	return root, w, collect
 }
 
+// pathsIn is collect's paths alone.
+func pathsIn(paths []string, _ int) []string { return paths }
+
 func TestWatcherEditorSaves(t *testing.T) {
-	root, collect := watchSite(t)
+	root, _, collect := watchSite(t)
 	a := filepath.Join(root, "content/01-m/01-a.md")
 	dir := filepath.Dir(a)
 	steps := []struct {
@@ -144,6 +153,11 @@ func TestWatcherEditorSaves(t *testing.T) {
 		{"delete and create", func() {
 			os.Remove(a)
 			os.WriteFile(a, []byte("---\ntitle: A3\n---\n"), 0o644)
+		}},
+		{"delete, then create 60 ms later", func() {
+			os.Remove(a)
+			time.Sleep(60 * time.Millisecond) // longer than the quiet time
+			os.WriteFile(a, []byte("---\ntitle: A3b\n---\n"), 0o644)
 		}},
 		{"vim backup copy and swap file", func() {
 			os.WriteFile(filepath.Join(dir, ".01-a.md.swp"), []byte("swap"), 0o644)
@@ -162,15 +176,67 @@ func TestWatcherEditorSaves(t *testing.T) {
 	}
 	for _, st := range steps {
 		st.do()
-		got := collect(150 * time.Millisecond)
-		if !slices.Equal(got, []string{"content/01-m/01-a.md"}) {
-			t.Errorf("%s: batches %v, want just the lesson", st.name, got)
+		got, n := collect(400 * time.Millisecond)
+		if !slices.Equal(got, []string{"content/01-m/01-a.md"}) || n != 1 {
+			t.Errorf("%s: %d batches of %v, want one with just the lesson", st.name, n, got)
 		}
+	}
+	// A file deleted for good is reported too, once the hold is over.
+	os.Remove(a)
+	got, n := collect(500 * time.Millisecond)
+	if !slices.Equal(got, []string{"content/01-m/01-a.md"}) || n != 1 {
+		t.Errorf("delete: %d batches of %v, want one with just the lesson", n, got)
+	}
+}
+
+func TestBatcherHoldsRemovals(t *testing.T) {
+	var mu sync.Mutex
+	present := map[string]bool{"a.md": true}
+	b := newBatcher(10*time.Millisecond, 100*time.Millisecond)
+	b.hold = 80 * time.Millisecond
+	b.exists = func(p string) bool { mu.Lock(); defer mu.Unlock(); return present[p] }
+	defer b.close()
+	set := func(p string, ok bool) { mu.Lock(); present[p] = ok; mu.Unlock() }
+
+	// Removed and back 40 ms later (after the quiet time): one batch.
+	set("a.md", false)
+	b.addRemoved("a.md")
+	time.Sleep(40 * time.Millisecond)
+	select {
+	case got := <-b.out:
+		t.Fatalf("a removal was sent before the hold: %v", got)
+	default:
+	}
+	set("a.md", true)
+	b.add("a.md")
+	if got := <-b.out; !slices.Equal(got, []string{"a.md"}) {
+		t.Fatalf("got %v", got)
+	}
+
+	// Removed and back before the batch is due (rename-over): no hold.
+	start := time.Now()
+	b.addRemoved("a.md") // it exists again when the batch is due
+	<-b.out
+	if d := time.Since(start); d > 60*time.Millisecond {
+		t.Errorf("a removal whose file is back was held %v", d)
+	}
+
+	// Removed for good: sent once the hold is over, at most max+hold
+	// after the first event.
+	set("a.md", false)
+	start = time.Now()
+	b.addRemoved("a.md")
+	if got := <-b.out; !slices.Equal(got, []string{"a.md"}) {
+		t.Fatalf("got %v", got)
+	}
+	if d := time.Since(start); d < 70*time.Millisecond || d > 400*time.Millisecond {
+		t.Errorf("a removal for good was sent after %v, want about the hold (80ms)", d)
 	}
 }
 
 func TestWatcherFolders(t *testing.T) {
-	root, collect := watchSite(t)
+	root, _, collect2 := watchSite(t)
+	collect := func(d time.Duration) []string { return pathsIn(collect2(d)) }
 	// A new folder, with a file made right away (before its watch exists).
 	newDir := filepath.Join(root, "content/02-new")
 	os.MkdirAll(newDir, 0o755)
@@ -187,7 +253,7 @@ func TestWatcherFolders(t *testing.T) {
 	// Rename the folder: both names change, and the new name is watched.
 	moved := filepath.Join(root, "content/03-moved")
 	os.Rename(newDir, moved)
-	got = collect(150 * time.Millisecond)
+	got = collect(400 * time.Millisecond) // the old name is gone: held (batchHold)
 	if !slices.Contains(got, "content/02-new") || !slices.Contains(got, "content/03-moved") {
 		t.Fatalf("rename: %v", got)
 	}
@@ -197,7 +263,7 @@ func TestWatcherFolders(t *testing.T) {
 	}
 	// Delete it.
 	os.RemoveAll(moved)
-	if got := collect(150 * time.Millisecond); !slices.Contains(got, "content/03-moved") {
+	if got := collect(400 * time.Millisecond); !slices.Contains(got, "content/03-moved") {
 		t.Fatalf("delete: %v", got)
 	}
 	// A watched folder created later (static/ did not exist).
@@ -217,12 +283,20 @@ func TestWatcherFolders(t *testing.T) {
 }
 
 func TestWatcherBurst(t *testing.T) {
-	root, collect := watchSite(t)
+	root, _, collect := watchSite(t)
+	start := time.Now()
 	for i := 0; i < 500; i++ {
 		p := filepath.Join(root, "content/01-m", fmt.Sprintf("%03d-burst.md", i))
 		os.WriteFile(p, []byte("---\ntitle: B\n---\n"), 0o644)
 	}
-	got := collect(400 * time.Millisecond)
+	took := time.Since(start)
+	got, batches := collect(600 * time.Millisecond)
+	// A burst gives one batch, two when it outlasts batchMax (the second
+	// holds what came after); more only when writing it took longer.
+	if most := 2 + int(took/batchMax); batches > most {
+		t.Errorf("a 500-file burst written in %v gave %d batches, want at most %d", took, batches, most)
+	}
+	t.Logf("500 files written in %v: %d batches", took, batches)
 	n := 0
 	for _, p := range got {
 		if strings.HasSuffix(p, "-burst.md") || p == "*" {
@@ -255,5 +329,60 @@ func TestPollingFallback(t *testing.T) {
 	}
 	if !isLimit(fmt.Errorf("add: %w", syscall.ENOSPC)) {
 		t.Error("ENOSPC is the watch limit")
+	}
+}
+
+// TestWatchLimitOnNewFolder: when the OS refuses to watch a new folder, the
+// files already in it are reported and later ones are found by polling.
+func TestWatchLimitOnNewFolder(t *testing.T) {
+	root, w, collect := watchSite(t)
+	w.mu.Lock()
+	w.add = func(dir string) error {
+		if strings.Contains(dir, "02-new") {
+			return fmt.Errorf("add %s: %w", dir, syscall.ENOSPC)
+		}
+		return w.fsw.Add(dir)
+	}
+	w.mu.Unlock()
+	newDir := filepath.Join(root, "content/02-new")
+	os.MkdirAll(newDir, 0o755)
+	os.WriteFile(filepath.Join(newDir, "01-x.md"), []byte("x"), 0o644)
+	got, _ := collect(400 * time.Millisecond)
+	if !slices.Contains(got, "content/02-new") && !slices.Contains(got, "content/02-new/01-x.md") {
+		t.Fatalf("the new folder's files were lost: %v", got)
+	}
+	w.mu.Lock()
+	polls := w.polls
+	w.mu.Unlock()
+	if !polls {
+		t.Fatal("no fallback to polling")
+	}
+	os.WriteFile(filepath.Join(newDir, "02-y.md"), []byte("y"), 0o644)
+	if got, _ := collect(2 * pollEvery); !slices.Contains(got, "content/02-new/02-y.md") {
+		t.Fatalf("polling missed a later file: %v", got)
+	}
+}
+
+// TestEditDuringFirstBuild: a file saved while the first build runs is
+// built again after it (Watch watches before it builds).
+func TestEditDuringFirstBuild(t *testing.T) {
+	root, s := newSite(t)
+	s.afterRun = func() {
+		writeFiles(t, root, map[string]string{"content/01-m/01-a.md": "---\ntitle: A\n---\nSaved during the first build.\n"})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Watch(ctx) }()
+	defer func() { cancel(); <-done }()
+	<-s.Built()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if b := body(t, get(t, s, "GET", "/m/a/", nil)); strings.Contains(b, "Saved during the first build.") {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the edit saved during the first build never showed")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
