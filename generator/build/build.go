@@ -372,11 +372,9 @@ func (b *builder) parseLayouts() error {
 	b.site = b.siteView()
 	b.m.site.Store(b.site)
 	h := b.m.hash()
-	usesCourse := false
 	for _, s := range srcs {
 		fmt.Fprintf(h, "%s|%v|%d|", s.Name, s.BuiltIn, len(s.Data))
 		h.Write(s.Data)
-		usesCourse = usesCourse || (!s.BuiltIn && bytes.Contains(s.Data, []byte("Course")))
 	}
 	key := h.Sum64()
 	if b.m.lay == nil || b.m.layKey != key {
@@ -386,7 +384,7 @@ func (b *builder) parseLayouts() error {
 			b.fail(err)
 			return nil
 		}
-		b.m.lay, b.m.layKey, b.m.layUsesCourse = lay, key, usesCourse
+		b.m.lay, b.m.layKey, b.m.layUsesCourse = lay, key, lay.SiteReads("Course")
 	}
 	lay := b.m.lay
 	for _, name := range []string{"home", "module", "lesson", "page", "taxonomy", "term", "404"} {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io/fs"
 	"math/rand"
 	"strings"
 	"testing"
@@ -445,5 +446,41 @@ func TestBodyEditRerendersOnePage(t *testing.T) {
 	_, res = runOnce(t, b, fsys, []string{})
 	if res.Rendered != 0 {
 		t.Errorf("a run without changes re-rendered %d pages, want 0", res.Rendered)
+	}
+}
+
+// TestTitleEditRerendersWhatShowsIt: a lesson's new title re-renders the
+// pages that show it (its module's, whose sidebar lists it, its neighbours,
+// the lists), not the whole site, also when the site's layouts are copies
+// of the theme's with "Course" in their text (only an action reading
+// .Site.Course makes every page depend on every title).
+func TestTitleEditRerendersWhatShowsIt(t *testing.T) {
+	fsys := course(4, 6)
+	for _, name := range []string{"partials/sidebar.html", "_default/home.html"} {
+		data, err := fs.ReadFile(lectern.Theme(), "layouts/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(data, []byte("Course")) {
+			t.Fatalf("the theme's %s no longer says Course: pick another file for this test", name)
+		}
+		fsys["layouts/"+name] = &fstest.MapFile{Data: data}
+	}
+	b := new(build.Builder)
+	runOnce(t, b, fsys, nil)
+	p := "content/02-module-2/03-lesson-3.md"
+	replaceIn(fsys, p, "title: ", "title: Renamed ")
+	_, res := runOnce(t, b, fsys, []string{p})
+	// Module 2's 6 lessons and page, lessons 2.2 and 2.4 among them, the
+	// home page, the learning path, /print/ and the lesson's term pages.
+	if res.Rendered > 16 {
+		t.Errorf("a title edit re-rendered %d of %d pages", res.Rendered, res.Pages)
+	}
+	t.Logf("a title edit re-rendered %d of %d pages", res.Rendered, res.Pages)
+	fsys["layouts/partials/footer-end.html"] = &fstest.MapFile{Data: []byte(`{{len .Site.Course.Lessons}}`)}
+	runOnce(t, b, fsys, []string{"layouts/partials/footer-end.html"})
+	replaceIn(fsys, p, "title: ", "title: Again ")
+	if _, res = runOnce(t, b, fsys, []string{p}); res.Rendered != res.Pages {
+		t.Errorf("with a layout reading .Site.Course, a title edit re-rendered %d of %d pages, want all", res.Rendered, res.Pages)
 	}
 }

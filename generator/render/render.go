@@ -12,9 +12,11 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"text/template/parse"
 	"time"
 	"unicode/utf8"
 
@@ -26,6 +28,9 @@ const LayoutDir = "layouts"
 
 const baseName = "_default/baseof.html"
 
+// builtInSuffix marks the origin of a built-in theme file in messages.
+const builtInSuffix = " (built-in theme)"
+
 // Layouts is the parsed template set: one clone of the base per page layout.
 type Layouts struct {
 	sets     map[string]*template.Template // by layout name ("lesson")
@@ -33,6 +38,7 @@ type Layouts struct {
 	src      map[string][]byte             // layout sources by name, for error columns
 	origin   map[string]string             // template name → "layouts/…" or "layouts/… (built-in theme)"
 	useBase  map[string]bool
+	theme    map[string]bool // files of the built-in theme, or with its bytes
 }
 
 // Source is a layout file and where it came from.
@@ -40,6 +46,9 @@ type Source struct {
 	Name    string // below layouts/: "_default/lesson.html"
 	Data    []byte
 	BuiltIn bool
+	// SameAsTheme: a site file with the built-in theme file's bytes (the
+	// build knows what the theme's files read; see SiteReads).
+	SameAsTheme bool
 }
 
 // CollectSources reads layouts/ from the theme and then the site; a site file
@@ -72,7 +81,8 @@ func CollectSources(theme, site fs.FS) ([]Source, diag.List, error) {
 				return err
 			}
 			name := strings.TrimPrefix(p, LayoutDir+"/")
-			byName[name] = Source{Name: name, Data: data, BuiltIn: i == 0}
+			prev, ok := byName[name]
+			byName[name] = Source{Name: name, Data: data, BuiltIn: i == 0, SameAsTheme: ok && prev.BuiltIn && bytes.Equal(prev.Data, data)}
 			return nil
 		})
 		if err != nil {
@@ -91,15 +101,18 @@ func CollectSources(theme, site fs.FS) ([]Source, diag.List, error) {
 // clone; each other layout in _default/ gets its own clone, so each can define
 // "main" without clashing. Everything is parsed before the first Execute.
 func Parse(sources []Source, funcs template.FuncMap) (*Layouts, error) {
-	l := &Layouts{sets: map[string]*template.Template{}, origin: map[string]string{}, useBase: map[string]bool{}, src: map[string][]byte{}}
+	l := &Layouts{sets: map[string]*template.Template{}, origin: map[string]string{}, useBase: map[string]bool{}, src: map[string][]byte{}, theme: map[string]bool{}}
 	var errs diag.List
 	for _, s := range sources {
 		o := LayoutDir + "/" + s.Name
 		if s.BuiltIn {
-			o += " (built-in theme)"
+			o += builtInSuffix
 		}
 		l.origin[s.Name] = o
 		l.src[s.Name] = s.Data
+		if s.BuiltIn || s.SameAsTheme {
+			l.theme[s.Name] = true
+		}
 	}
 	base := template.New("lectern").Funcs(funcs)
 	var layouts []Source
@@ -174,6 +187,86 @@ func (l *Layouts) entry(layout string) string {
 		return baseName
 	}
 	return "_default/" + layout + ".html"
+}
+
+// SiteReads reports whether a layout or partial of the site names field
+// anywhere in its actions: .Course, .Site.Course, $.Course, $site.Course,
+// (…).Course. Text outside actions ("Course contents") does not count, nor
+// do the built-in theme's files and site files with the same bytes.
+func (l *Layouts) SiteReads(field string) bool {
+	seen := map[*parse.Tree]bool{}
+	sets := make([]*template.Template, 0, len(l.sets)+1)
+	for _, name := range l.Names() {
+		sets = append(sets, l.sets[name])
+	}
+	if l.partials != nil {
+		sets = append(sets, l.partials)
+	}
+	for _, set := range sets {
+		for _, t := range set.Templates() {
+			tr := t.Tree
+			if tr == nil || tr.Root == nil || seen[tr] {
+				continue
+			}
+			seen[tr] = true
+			if _, ok := l.origin[tr.ParseName]; !ok || l.theme[tr.ParseName] {
+				continue
+			}
+			if names(tr.Root, field) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// names reports whether field is an identifier in the tree below n.
+func names(n parse.Node, field string) bool {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return false
+		}
+		for _, c := range n.Nodes {
+			if names(c, field) {
+				return true
+			}
+		}
+	case *parse.ActionNode:
+		return names(n.Pipe, field)
+	case *parse.IfNode:
+		return names(&n.BranchNode, field)
+	case *parse.RangeNode:
+		return names(&n.BranchNode, field)
+	case *parse.WithNode:
+		return names(&n.BranchNode, field)
+	case *parse.BranchNode:
+		return names(n.Pipe, field) || names(n.List, field) || n.ElseList != nil && names(n.ElseList, field)
+	case *parse.TemplateNode:
+		return n.Pipe != nil && names(n.Pipe, field)
+	case *parse.PipeNode:
+		if n == nil {
+			return false
+		}
+		for _, c := range n.Cmds {
+			if names(c, field) {
+				return true
+			}
+		}
+	case *parse.CommandNode:
+		for _, a := range n.Args {
+			if names(a, field) {
+				return true
+			}
+		}
+	case *parse.FieldNode:
+		return slices.Contains(n.Ident, field)
+	case *parse.VariableNode:
+		return len(n.Ident) > 1 && slices.Contains(n.Ident[1:], field)
+	case *parse.ChainNode:
+		return slices.Contains(n.Field, field) || names(n.Node, field)
+	}
+	return false
 }
 
 // Has reports whether a page layout exists ("lesson", or a front matter `layout:` name).

@@ -178,3 +178,45 @@ func TestPartialCachedEach(t *testing.T) {
 		t.Errorf("elements without CacheKey: %v", err)
 	}
 }
+
+func TestSiteReads(t *testing.T) {
+	theme := sources(map[string]string{
+		"_default/baseof.html":  `<main>{{block "main" .}}{{end}}</main>`,
+		"_default/home.html":    `{{define "main"}}{{range .Site.Course.Modules}}{{.}}{{end}}{{end}}`,
+		"partials/sidebar.html": `<nav aria-label="Course">Course contents</nav>`,
+	}, true)
+	for site, want := range map[string]bool{
+		"":                            false, // the theme alone: not the site's
+		`Course contents {{.Title}}`:  false,
+		`{{/* .Course */}}{{.Title}}`: false,
+		`{{.Site.Course.Modules}}`:    true,
+		`{{with .Site}}{{with .Course}}{{.}}{{end}}{{end}}`:                   true,
+		`{{$s := .Site}}{{$s.Course}}`:                                        true,
+		`{{$.Site.Course}}`:                                                   true,
+		`{{(.Site).Course}}`:                                                  true,
+		`{{if .X}}{{else}}{{template "partials/x.html" .Site.Course}}{{end}}`: true,
+		`{{range $i, $m := .Site.Course.Modules}}{{$i}}{{end}}`:               true,
+	} {
+		srcs := append([]Source(nil), theme...)
+		if site != "" {
+			srcs = append(srcs,
+				Source{Name: "_default/lesson.html", Data: []byte(`{{define "main"}}` + site + `{{end}}`)},
+				Source{Name: "partials/x.html", Data: []byte(`x`)})
+		}
+		l, err := Parse(srcs, template.FuncMap{})
+		if err != nil {
+			t.Fatalf("%s: %v", site, err)
+		}
+		if got := l.SiteReads("Course"); got != want {
+			t.Errorf("site layout %s: SiteReads(Course) = %v, want %v", site, got, want)
+		}
+	}
+	// A site partial counts as much as a layout.
+	l, err := Parse(append(sources(map[string]string{"partials/extra.html": `{{.Site.Course}}`}, false), theme...), template.FuncMap{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !l.SiteReads("Course") {
+		t.Error("a site partial reading .Site.Course was missed")
+	}
+}
