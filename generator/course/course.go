@@ -958,6 +958,11 @@ func (b *builder) clashes() {
 				}
 			}
 			sort.Strings(others)
+			// Each claimant gets an error: with many (a folder of files
+			// with one slug) a few names each are enough.
+			if most := 3; len(others) > most {
+				others = append(others[:most], fmt.Sprintf("and %d more", len(others)-most))
+			}
 			b.errorf(c.src, "URL %s is also claimed by %s: every page needs its own URL (rename a file or set `slug:`)", c.path, strings.Join(others, ", "))
 			if i > 0 {
 				drop(c)
