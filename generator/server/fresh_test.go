@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lectern/lectern"
 	"github.com/lectern/lectern/generator/build"
@@ -141,4 +142,107 @@ func compareMem(t *testing.T, label string, got, want *output.Mem) {
 			t.Fatalf("%s: %s differs from a fresh build", label, p)
 		}
 	}
+}
+
+// TestWatchedSiteEqualsFreshBuild goes through the real watcher: it makes
+// every kind of change on disk (lesson bodies, titles, new, deleted and
+// renamed lessons, module folders renamed and deleted, layouts, stylesheets
+// and static files added, changed and deleted, site.yaml, editor saves) and
+// after each waits until the served site equals a fresh build's, byte for
+// byte, with the same errors; it fails if it never does.
+func TestWatchedSiteEqualsFreshBuild(t *testing.T) {
+	root := loadSite(t, 3, 4)
+	s := New(Options{Root: root, Theme: lectern.Theme(), Drafts: true, BaseURL: "http://127.0.0.1:4747/"})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Watch(ctx) }()
+	defer func() { cancel(); <-done }()
+	<-s.Built()
+
+	write := func(rel, data string) { writeFiles(t, root, map[string]string{rel: data}) }
+	read := func(rel string) string {
+		b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	move := func(from, to string) {
+		if err := os.Rename(filepath.Join(root, filepath.FromSlash(from)), filepath.Join(root, filepath.FromSlash(to))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	remove := func(rel string) {
+		if err := os.RemoveAll(filepath.Join(root, filepath.FromSlash(rel))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, c := range []struct {
+		what string
+		do   func()
+	}{
+		{"body", func() { write("content/01-m1/02-l2.md", read("content/01-m1/02-l2.md")+"\nMore.\n") }},
+		{"title", func() {
+			write("content/01-m1/03-l3.md", strings.Replace(read("content/01-m1/03-l3.md"), "title: ", "title: New ", 1))
+		}},
+		{"atomic save", func() { saveAtomically(t, root, "content/02-m2/01-l1.md", lessonText("Saved", 3)) }},
+		{"add", func() { write("content/02-m2/09-extra.md", lessonText("Extra", 4)) }},
+		{"rename", func() { move("content/02-m2/09-extra.md", "content/02-m2/10-extra.md") }},
+		{"delete", func() { remove("content/02-m2/10-extra.md") }},
+		{"broken link", func() { write("content/03-m3/01-l1.md", read("content/03-m3/01-l1.md")+"\n[gone](gone.md)\n") }},
+		{"fix it", func() {
+			write("content/03-m3/01-l1.md", strings.Replace(read("content/03-m3/01-l1.md"), "[gone](gone.md)", "", 1))
+		}},
+		{"module folder renamed", func() { move("content/03-m3", "content/04-m4") }},
+		{"module folder deleted", func() { remove("content/04-m4") }},
+		{"layout added", func() { write("layouts/partials/footer-end.html", "<p>Footer note.</p>") }},
+		{"layout changed", func() { write("layouts/partials/footer-end.html", "<p>Another note.</p>") }},
+		{"layout deleted", func() { remove("layouts/partials/footer-end.html") }},
+		{"stylesheet changed", func() { write("assets/css/main.css", "body{color:navy}") }},
+		{"stylesheet added", func() { write("assets/css/extra.css", "p{margin:0}") }},
+		{"stylesheet deleted", func() { remove("assets/css/extra.css") }},
+		{"static file", func() { write("static/robots-extra.txt", "x") }},
+		{"site.yaml", func() { write("site.yaml", "title: Load again\n") }},
+		{"broken front matter", func() { write("content/01-m1/01-l1.md", "---\ntitle: [\n---\nx\n") }},
+		{"new module", func() { write("content/05-m5/01-a.md", lessonText("Late", 5)) }},
+	} {
+		c.do()
+		label := fmt.Sprintf("change %d (%s)", i, c.what)
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			want, wantErrs := freshBuild(t, root)
+			s.mu.RLock()
+			served, errs := s.site.files, fmt.Sprint(s.errs)
+			s.mu.RUnlock()
+			same := errs == wantErrs
+			if same && want != nil {
+				same = sameMem(served, want)
+			}
+			if same {
+				break
+			}
+			if time.Now().After(deadline) {
+				if errs != wantErrs {
+					t.Fatalf("%s: the overlay shows\n%s\na fresh build finds\n%s", label, errs, wantErrs)
+				}
+				compareMem(t, label, served, want)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+}
+
+func sameMem(got, want *output.Mem) bool {
+	gp, wp := got.Paths(), want.Paths()
+	if fmt.Sprint(gp) != fmt.Sprint(wp) {
+		return false
+	}
+	for _, p := range wp {
+		g, _ := got.Get(p)
+		w, _ := want.Get(p)
+		if !bytes.Equal(g, w) {
+			return false
+		}
+	}
+	return true
 }
