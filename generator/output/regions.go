@@ -134,9 +134,13 @@ func (m *Minifier) MinifyPage(p string, data []byte, memo *RegionMemo) ([]byte, 
 	out := make([]byte, 0, len(data))
 	prev := 0
 	for _, c := range cuts {
-		var err error
-		if out, err = m.appendMinify(out, p, data[prev:c.start]); err != nil {
-			return nil, err
+		// White space alone minifies to nothing (it stands between block
+		// tags: see safeCut), as between the entries of a list of regions.
+		if gap := data[prev:c.start]; len(bytes.TrimLeft(gap, " \t\n\r\f")) > 0 {
+			var err error
+			if out, err = m.appendMinify(out, p, gap); err != nil {
+				return nil, err
+			}
 		}
 		if v, ok := memo.m.Load(c.id); ok {
 			out = append(out, v.([]byte)...)

@@ -268,7 +268,7 @@ func Funcs(site func() *Site, assets func(string) (string, bool)) template.FuncM
 		// .Page.Ref}}. The keys must capture everything the partial's output
 		// depends on.
 		"partialCached": func(name string, data any, keys ...any) (template.HTML, error) {
-			return site().partials.get(name, data, keys)
+			return site().partials.get(name, data, keys, minRegion)
 		},
 		// partialCachedEach runs a partial for each element of a list and
 		// joins the results: {{partialCachedEach "partials/nav-item.html"
@@ -301,7 +301,7 @@ func (c *partialCache) each(name string, list any) (template.HTML, error) {
 		if key == "" {
 			h, err = c.run(name, x)
 		} else {
-			h, err = c.get(name, x, []any{key})
+			h, err = c.get(name, x, []any{key}, 0)
 		}
 		parts = append(parts, h)
 		return err
@@ -357,7 +357,13 @@ func (c *partialCache) run(name string, data any) (template.HTML, error) {
 	return template.HTML(buf.String()), nil
 }
 
-func (c *partialCache) get(name string, data any, keys []any) (template.HTML, error) {
+// get returns a partial's cached HTML for name and keys, rendering it the
+// first time. With regions on, a result of at least minSize bytes is marked
+// as a region. partialCachedEach marks every element (minSize 0): a sidebar
+// lists up to a module's worth of them on each page, and the minifier
+// takes the minified entries from its memo and skips the white space
+// between them, instead of minifying the list again on every page.
+func (c *partialCache) get(name string, data any, keys []any, minSize int) (template.HTML, error) {
 	if c == nil {
 		return "", fmt.Errorf("partialCached %q: no layouts for this site (Site.UseLayouts)", name)
 	}
@@ -380,7 +386,10 @@ func (c *partialCache) get(name string, data any, keys []any) (template.HTML, er
 		return "", err
 	}
 	h := template.HTML(buf.String())
-	if c.regions && buf.Len() >= minRegion {
+	if c.regions && buf.Len() >= minSize {
+		// Regions inside this one (a partialCachedEach list) would stop
+		// the minifier from cutting it out: it is minified whole, once.
+		h = template.HTML(output.StripRegions(buf.Bytes()))
 		f := fnv.New64a()
 		f.Write([]byte(k.String()))
 		id := strconv.FormatUint(f.Sum64(), 16)
