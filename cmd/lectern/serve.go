@@ -80,7 +80,10 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "lectern serve: watching %s: %v\n", root, err)
 		return exitUsage
 	case <-ctx.Done():
-		<-srv.Built()
+		select { // the first build stops at once; or Watch failed
+		case <-srv.Built():
+		case <-errc:
+		}
 		l.Close()
 		fmt.Fprintln(stderr, "stopped")
 		return exitOK
