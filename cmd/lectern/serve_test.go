@@ -142,23 +142,13 @@ func fetch(t *testing.T, url, host string) (int, string) {
 
 func serveSite(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	for p, data := range map[string]string{
+	return writeSite(t, map[string]string{
 		"site.yaml":              "title: Served\nbaseURL: https://example.org/course/\n",
 		"content/_index.md":      "---\ntitle: Home\n---\nWelcome.\n",
 		"content/01-m/_index.md": "---\ntitle: M\n---\n",
 		"content/01-m/01-a.md":   "---\ntitle: A\n---\nFirst text.\n",
 		"content/01-m/02-d.md":   "---\ntitle: D\ndraft: true\n---\nDraft text.\n",
-	} {
-		f := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(f, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
+	})
 }
 
 // TestServeCommand runs `lectern serve` as a user does: the default port
