@@ -84,9 +84,13 @@ func TestBuildWritesSiteAndExitsZero(t *testing.T) {
 	if !strings.Contains(files["m/a/index.html"], `href=/course/m/b/`) {
 		t.Errorf("link not rewritten with the base path:\n%s", files["m/a/index.html"])
 	}
-	for name := range files {
+	for name, data := range files {
 		if strings.Contains(name, "lectern-tmp") {
 			t.Errorf("temporary file left: %s", name)
+		}
+		// The dev server's live-reload script is injected by serve only.
+		if strings.Contains(data, "/__lectern/") || strings.Contains(data, "EventSource") {
+			t.Errorf("public/%s has the dev server's reload script", name)
 		}
 	}
 }
