@@ -74,7 +74,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Watch(ctx) }()
 	// A large course takes a while: say what is going on.
-	slow := time.AfterFunc(time.Second, func() { fmt.Fprintf(stderr, "building %s (the first build of a large course takes a few seconds)…\n", root) })
+	slow := time.AfterFunc(time.Second, func() {
+		fmt.Fprintf(stderr, "building %s (the first build of a large course takes a few seconds)…\n", root)
+	})
 	defer slow.Stop()
 	select {
 	case <-srv.Built():
