@@ -572,17 +572,22 @@ func printTags(out *bytes.Buffer, body string, prefix string, shift int, code []
 
 // mayChange reports whether printRewrite may change a tag, from its raw
 // bytes: it is a heading, a <details> start tag, or a start tag whose
-// attributes hold (in any letter case) href or one of printIDAttrs. The tokenizer lowercases names and ends them where mayChange does,
-// so a tag printTags would change is never missed; some it leaves alone
-// are read further for nothing.
+// attributes hold (in any letter case) href or one of printIDAttrs. The
+// tokenizer lowercases names and ends them where mayChange does, so a tag
+// printTags would change is never missed; some it leaves alone are read
+// further for nothing.
 func mayChange(raw []byte, end bool) bool {
 	i := 1
 	if end {
 		i = 2
 	}
 	n := i
-	for n < len(raw) && !strings.ContainsRune(" \t\n\r\f/>", rune(raw[n])) {
-		n++
+name:
+	for ; n < len(raw); n++ {
+		switch raw[n] {
+		case ' ', '\t', '\n', '\r', '\f', '/', '>':
+			break name
+		}
 	}
 	name := raw[i:n]
 	if len(name) == 2 && name[0]|0x20 == 'h' && name[1] >= '1' && name[1] <= '6' {

@@ -974,12 +974,12 @@ func (b *builder) clashes() {
 			b.c.byPath[k] = cl[0].page
 		}
 	}
-	for k, p := range b.c.byPath {
-		if dropPage[p] {
-			delete(b.c.byPath, k) // a file or alias kept the URL
-		}
-	}
 	if len(dropPage) > 0 {
+		for k, p := range b.c.byPath {
+			if dropPage[p] {
+				delete(b.c.byPath, k) // a file or alias kept the URL
+			}
+		}
 		b.c.dropped = dropPage
 	}
 	b.c.All = slices.DeleteFunc(b.c.All, func(p *Page) bool { return dropPage[p] })

@@ -28,9 +28,6 @@ const LayoutDir = "layouts"
 
 const baseName = "_default/baseof.html"
 
-// builtInSuffix marks the origin of a built-in theme file in messages.
-const builtInSuffix = " (built-in theme)"
-
 // Layouts is the parsed template set: one clone of the base per page layout.
 type Layouts struct {
 	sets     map[string]*template.Template // by layout name ("lesson")
@@ -106,7 +103,7 @@ func Parse(sources []Source, funcs template.FuncMap) (*Layouts, error) {
 	for _, s := range sources {
 		o := LayoutDir + "/" + s.Name
 		if s.BuiltIn {
-			o += builtInSuffix
+			o += " (built-in theme)"
 		}
 		l.origin[s.Name] = o
 		l.src[s.Name] = s.Data

@@ -131,17 +131,26 @@ func freshBuild(t *testing.T, root string) (*output.Mem, string) {
 
 func compareMem(t *testing.T, label string, got, want *output.Mem) {
 	t.Helper()
+	if d := memDiff(got, want); d != "" {
+		t.Fatalf("%s: %s", label, d)
+	}
+}
+
+// memDiff says how the served site got first differs from a fresh build's
+// want, or returns "" when they are the same.
+func memDiff(got, want *output.Mem) string {
 	gp, wp := got.Paths(), want.Paths()
 	if fmt.Sprint(gp) != fmt.Sprint(wp) {
-		t.Fatalf("%s: served paths differ from a fresh build's\nserved: %v\nfresh:  %v", label, gp, wp)
+		return fmt.Sprintf("served paths differ from a fresh build's\nserved: %v\nfresh:  %v", gp, wp)
 	}
 	for _, p := range wp {
 		g, _ := got.Get(p)
 		w, _ := want.Get(p)
 		if !bytes.Equal(g, w) {
-			t.Fatalf("%s: %s differs from a fresh build", label, p)
+			return p + " differs from a fresh build"
 		}
 	}
+	return ""
 }
 
 // TestWatchedSiteEqualsFreshBuild goes through the real watcher: it makes
@@ -216,7 +225,7 @@ func TestWatchedSiteEqualsFreshBuild(t *testing.T) {
 			s.mu.RUnlock()
 			same := errs == wantErrs
 			if same && want != nil {
-				same = sameMem(served, want)
+				same = memDiff(served, want) == ""
 			}
 			if same {
 				break
@@ -230,19 +239,4 @@ func TestWatchedSiteEqualsFreshBuild(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
-}
-
-func sameMem(got, want *output.Mem) bool {
-	gp, wp := got.Paths(), want.Paths()
-	if fmt.Sprint(gp) != fmt.Sprint(wp) {
-		return false
-	}
-	for _, p := range wp {
-		g, _ := got.Get(p)
-		w, _ := want.Get(p)
-		if !bytes.Equal(g, w) {
-			return false
-		}
-	}
-	return true
 }

@@ -133,9 +133,6 @@ func watchSite(t *testing.T) (string, *watcher, func(d time.Duration) ([]string,
 	return root, w, collect
 }
 
-// pathsIn is collect's paths alone.
-func pathsIn(paths []string, _ int) []string { return paths }
-
 func TestWatcherEditorSaves(t *testing.T) {
 	root, _, collect := watchSite(t)
 	a := filepath.Join(root, "content/01-m/01-a.md")
@@ -235,8 +232,8 @@ func TestBatcherHoldsRemovals(t *testing.T) {
 }
 
 func TestWatcherFolders(t *testing.T) {
-	root, _, collect2 := watchSite(t)
-	collect := func(d time.Duration) []string { return pathsIn(collect2(d)) }
+	root, _, collectBatches := watchSite(t)
+	collect := func(d time.Duration) []string { got, _ := collectBatches(d); return got }
 	// A new folder, with a file made right away (before its watch exists).
 	newDir := filepath.Join(root, "content/02-new")
 	os.MkdirAll(newDir, 0o755)
