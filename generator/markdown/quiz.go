@@ -196,8 +196,10 @@ func (st *state) quiz(f *ast.FencedCodeBlock) {
 		case quizBulletRE.Match(line):
 			st.errorf(seg.Start, `quiz: option without a box: write "- [ ] text", or "- [x] text" for a correct one`)
 
-		case cur != nil && len(cur.options) == 0:
-			// The question goes on, as a paragraph would.
+		case cur != nil && len(cur.options) == 0 && qText != nil:
+			// The question goes on, as a paragraph would (not after a
+			// line that ended its text: that text is rendered, its links
+			// recorded).
 			qText = append(qText, text.NewSegment(at, seg.Stop))
 			cur.source = collapseSpace(cur.source + " " + string(line))
 

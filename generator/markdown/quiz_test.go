@@ -143,6 +143,11 @@ func TestQuizErrors(t *testing.T) {
 			diags: []string{`4:1 error: quiz: question "Which HTTP method should never…" has no options: add lines such as "- [ ] wrong" and "- [x] right" under it`}},
 		{name: "no correct option", in: "~~~quiz\n? A\n- [x] a\n\n? Which HTTP method should never change server state?\n- [ ] POST\n- [ ] GET\n~~~\n",
 			diags: []string{`5:1 error: quiz: question "Which HTTP method should never…" has no correct option: mark one with [x]`}},
+		{name: "question text after a broken option", in: "~~~quiz\n? See [x](#part)\n- [x]\nmore\n~~~\n",
+			diags: []string{
+				`2:1 error: quiz: question "See [x](#part)" has no options: add lines such as "- [ ] wrong" and "- [x] right" under it`,
+				`3:1 error: quiz: empty option in question "See [x](#part)": write its text after the box, as in "- [ ] text"`,
+				`4:1 error: quiz: cannot read "more": ` + forms}},
 		{name: "option before any question", in: "~~~quiz\n- [x] a\n? Q\n- [x] b\n~~~\n",
 			diags: []string{`2:1 error: quiz: option outside a question: put options right under their "? question" line, with no blank line between`}},
 		{name: "option after a blank line", in: "~~~quiz\n? Q\n- [x] a\n\n- [ ] b\n~~~\n",
@@ -235,6 +240,13 @@ func TestQuizRefs(t *testing.T) {
 	want := []string{"2:7 #setup", "3:7 apis/rest#verbs", "4:8 basics/intro#x"}
 	if !reflect.DeepEqual(refs, want) {
 		t.Errorf("refs: got %q, want %q", refs, want)
+	}
+	// A question's text is rendered once: a line after a broken option
+	// does not replace it (its links stay in the HTML, as in Refs).
+	src = fence("~~~quiz\n? See [this](#setup)\n- [x]\nmore\n~~~\n")
+	d = mustNew(t, Options{}).Convert([]byte(src), testSite)
+	if len(d.Refs) != 1 || !strings.Contains(string(d.HTML), `href="#setup"`) {
+		t.Errorf("refs %+v, HTML:\n%s", d.Refs, d.HTML)
 	}
 }
 
