@@ -335,9 +335,10 @@ func BenchmarkFrontMatter(b *testing.B) {
 var fenceInfo = regexp.MustCompile("(?m)^((?:> ?)*)```(go|python|sql|bash|javascript|yaml)$")
 
 // BenchmarkMarkdown converts every body to HTML with the converter and link
-// resolution of a build. "highlight" is the real thing; "no-highlight" has
-// the language names removed from code fences, so chroma never runs and the
-// difference is the cost of highlighting.
+// resolution of a build. "highlight" is the real thing; "highlight-chroma"
+// highlights with chroma's own lexers and formatter (the floor's pipeline,
+// same HTML); "no-highlight" has the language names removed from code
+// fences, so no lexer runs and the difference is the cost of highlighting.
 func BenchmarkMarkdown(b *testing.B) {
 	p := stagePipeline(b)
 	p.parse(b)
@@ -347,20 +348,26 @@ func BenchmarkMarkdown(b *testing.B) {
 	for _, pg := range pages {
 		plain[pg] = fenceInfo.ReplaceAll(pg.Src.Body, []byte("$1```"))
 	}
-	for _, highlight := range []bool{true, false} {
-		name := "highlight"
-		if !highlight {
-			name = "no-highlight"
+	opts := build.ConverterOptions(p.cfg)
+	opts.StockHighlighter = true
+	stock, err := markdown.New(opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, name := range []string{"highlight", "highlight-chroma", "no-highlight"} {
+		conv := p.conv
+		if name == "highlight-chroma" {
+			conv = stock
 		}
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				for _, pg := range pages {
 					body := pg.Src.Body
-					if !highlight {
+					if name == "no-highlight" {
 						body = plain[pg]
 					}
-					doc := p.conv.Convert(body, build.NewResolver(p.course, pg.SrcPath, base))
+					doc := conv.Convert(body, build.NewResolver(p.course, pg.SrcPath, base))
 					if len(doc.Diags) > 0 {
 						b.Fatalf("%s: %s", pg.SrcPath, doc.Diags[0].Msg)
 					}

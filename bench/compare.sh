@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # compare.sh times cold builds of one generated corpus by lectern, by Hugo
-# (with the twin site bench/hugo-site) and by the floor (bench/floor: lectern's
-# front matter + Markdown + highlighting + minify, nothing else), and prints
-# the medians and the ratios.
+# (with the twin site bench/hugo-site) and by two floors (bench/floor: front
+# matter + lectern's Markdown + highlighting + minify + writes, nothing else),
+# and prints the medians and the ratios:
+#
+#   floor       highlighting by chroma's own lexers and HTML formatter, as
+#               goldmark-highlighting does: the floor of the performance issue
+#   floor-fast  highlighting by lectern's fast path (same HTML): everything
+#               a build does but layouts, navigation and generated outputs
 #
 #   bash bench/compare.sh [N [RUNS]]        defaults: N=10000 lessons, RUNS=5
 #   RUNS=1 N=100 bash bench/compare.sh      a quick smoke run
@@ -12,7 +17,7 @@
 # folder to use instead of the generated one), WARMUP (1: one untimed round
 # first, so no tool pays for reading the corpus from disk; 0: none).
 #
-# Runs are interleaved (lectern, hugo, floor, lectern, hugo, floor, …), each
+# Runs are interleaved (lectern, hugo, floor, floor-fast, lectern, …), each
 # a new process writing into a new, empty folder. Wall time, CPU time
 # (user+sys) and peak RSS come from GNU time. Both tools minify and highlight
 # (lectern by default, Hugo with --minify and its default highlighting).
@@ -79,7 +84,8 @@ run() {
 	case $tool in
 	lectern) "$TIME" -f '%e %U %S %M' -o "$WORK/time" "$BIN/lectern" build --source "$CORPUS" --dest "$OUT" --quiet >"$WORK/log" 2>&1 || status=$? ;;
 	hugo) "$TIME" -f '%e %U %S %M' -o "$WORK/time" "$HUGO" -s "$WORK/hugo-site" --contentDir "$CORPUS/content" -d "$OUT" --minify --quiet --noBuildLock >"$WORK/log" 2>&1 || status=$? ;;
-	floor) "$TIME" -f '%e %U %S %M' -o "$WORK/time" "$BIN/floor" -source "$CORPUS" -dest "$OUT" >"$WORK/log" 2>&1 || status=$? ;;
+	floor) "$TIME" -f '%e %U %S %M' -o "$WORK/time" "$BIN/floor" -highlight chroma -source "$CORPUS" -dest "$OUT" >"$WORK/log" 2>&1 || status=$? ;;
+	floor-fast) "$TIME" -f '%e %U %S %M' -o "$WORK/time" "$BIN/floor" -highlight lectern -source "$CORPUS" -dest "$OUT" >"$WORK/log" 2>&1 || status=$? ;;
 	esac
 	if (( status != 0 )); then
 		echo "compare.sh: $tool failed (exit $status):" >&2
@@ -101,7 +107,7 @@ run() {
 	printf '%s ' "$tool" >&2
 }
 
-TOOLS=(lectern hugo floor)
+TOOLS=(lectern hugo floor floor-fast)
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 if awk -v l="${LOAD%% *}" -v n="$(nproc)" 'BEGIN { exit !(l + 0 > n + 0) }'; then
 	echo "warning: load average $LOAD on $(nproc) CPUs: other work competes for the CPUs, so wall times will be noisy (compare CPU times)" >&2
@@ -134,7 +140,7 @@ done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
 echo
-echo "## lectern vs Hugo vs floor: $LESSONS lessons, $RUNS interleaved cold runs, medians"
+echo "## lectern vs Hugo vs the floors: $LESSONS lessons, $RUNS interleaved cold runs, medians"
 echo
 echo "| tool | wall s | CPU s | peak RSS MiB | wall ms/lesson | CPU ms/lesson | HTML files |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
@@ -147,10 +153,11 @@ echo "| ratio | wall | CPU | peak RSS |"
 echo "|---|---:|---:|---:|"
 echo "| lectern / Hugo | $(ratio "${WALL[lectern]}" "${WALL[hugo]}") | $(ratio "${CPU[lectern]}" "${CPU[hugo]}") | $(ratio "${RSS[lectern]}" "${RSS[hugo]}") |"
 echo "| lectern / floor | $(ratio "${WALL[lectern]}" "${WALL[floor]}") | $(ratio "${CPU[lectern]}" "${CPU[floor]}") | $(ratio "${RSS[lectern]}" "${RSS[floor]}") |"
+echo "| lectern / floor-fast | $(ratio "${WALL[lectern]}" "${WALL[floor-fast]}") | $(ratio "${CPU[lectern]}" "${CPU[floor-fast]}") | $(ratio "${RSS[lectern]}" "${RSS[floor-fast]}") |"
 echo
 echo "All runs (wall s, CPU s, peak RSS KiB):"
 for t in "${TOOLS[@]}"; do
-	printf '  %-8s %s\n' "$t" "$(awk '{ printf "%s/%s/%s  ", $1, $2, $3 }' "$WORK/$t.times")"
+	printf '  %-10s %s\n' "$t" "$(awk '{ printf "%s/%s/%s  ", $1, $2, $3 }' "$WORK/$t.times")"
 done
 echo
 echo "Versions and machine:"

@@ -1,17 +1,28 @@
-// Command floor is the lower bound for a lectern build made of lectern's own
-// pieces: it reads every Markdown file under content/, splits and decodes its
-// front matter (generator/content), converts the body with the converter a
-// build uses (generator/markdown, with the options generator/build gives it
-// from site.yaml: typographer, raw HTML policy, highlighting styles), minifies
-// the HTML (generator/output's Minifier) and writes one file per page, in
-// parallel over GOMAXPROCS workers.
+// Command floor is the lower bound the issue on performance measures lectern
+// against: front matter, goldmark with the same extensions and highlighting,
+// minification, in parallel, writing files; no templates, no navigation. It
+// reads every Markdown file under content/, splits and decodes its front
+// matter (generator/content), converts the body with the converter a build
+// uses (generator/markdown, with the options generator/build gives it from
+// site.yaml: typographer, raw HTML policy, highlighting styles, and lectern's
+// own extensions: callouts, quizzes, heading ids), minifies the HTML with
+// tdewolff/minify (generator/output's Minifier, the whole fragment at once)
+// and writes one file per page, over GOMAXPROCS workers.
+//
+// -highlight picks the highlighter:
+//
+//   - chroma (the default): chroma's own lexers and HTML formatter, as
+//     goldmark-highlighting runs them. This is the floor of the issue: the
+//     stock pipeline, whose cost lectern's faster highlighting has to beat.
+//   - lectern: lectern's fast path (fastlex's matchers and formatCode),
+//     which writes the same HTML. This floor is stricter: everything but
+//     layouts, navigation and the generated outputs, at lectern's own speed,
+//     so lectern's time over it is what the rest of a build costs.
 //
 // It does nothing else a build does: no layouts, navigation, link
-// resolution or checks, search index, feeds, taxonomies or assets. A build
-// cannot be faster than this on the same machine; lectern's time over the
-// floor's is what the rest of a build costs.
+// resolution or checks, search index, feeds, taxonomies or assets.
 //
-//	go run ./bench/floor -source /tmp/corpus-1000 -dest /tmp/floor-out [-v]
+//	go run ./bench/floor -source /tmp/corpus-1000 -dest /tmp/floor-out [-highlight lectern] [-v]
 //
 // content/a/b.md is written to DEST/a/b/index.html and content/a/_index.md
 // to DEST/a/index.html. It prints nothing on success; -v prints one summary line.
@@ -41,14 +52,15 @@ import (
 func main() {
 	source := flag.String("source", ".", "site folder (holding site.yaml and content/)")
 	dest := flag.String("dest", "", "output folder (created if missing)")
+	highlight := flag.String("highlight", "chroma", "chroma (chroma's lexers and formatter, as goldmark-highlighting) or lectern (lectern's fast path)")
 	verbose := flag.Bool("v", false, "print a summary line")
 	flag.Parse()
-	if *dest == "" || flag.NArg() > 0 {
-		fmt.Fprintln(os.Stderr, "usage: floor -source DIR -dest DIR [-v]")
+	if *dest == "" || flag.NArg() > 0 || (*highlight != "chroma" && *highlight != "lectern") {
+		fmt.Fprintln(os.Stderr, "usage: floor -source DIR -dest DIR [-highlight chroma|lectern] [-v]")
 		os.Exit(2)
 	}
 	start := time.Now()
-	st, err := run(*source, *dest)
+	st, err := run(*source, *dest, *highlight == "chroma")
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "floor: %v\n", err)
 		os.Exit(1)
@@ -65,14 +77,18 @@ type stats struct {
 	in, out int64
 }
 
-// run converts every Markdown file under source/content into dest.
-func run(source, dest string) (stats, error) {
+// run converts every Markdown file under source/content into dest,
+// highlighting code with chroma's own lexers and formatter when stock is
+// set, else with lectern's.
+func run(source, dest string, stock bool) (stats, error) {
 	root := os.DirFS(source)
 	cfg, err := config.Load(root)
 	if err != nil {
 		return stats{}, err
 	}
-	conv, err := build.NewConverter(cfg)
+	opts := build.ConverterOptions(cfg)
+	opts.StockHighlighter = stock
+	conv, err := markdown.New(opts)
 	if err != nil {
 		return stats{}, err
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,31 +11,52 @@ import (
 	"github.com/lectern/lectern/bench/internal/corpus"
 )
 
-// TestFloor: every page of a corpus is written, converted and minified.
+// TestFloor: every page of a corpus is written, converted and minified,
+// and both highlighters write the same pages.
 func TestFloor(t *testing.T) {
-	src, dest := t.TempDir(), filepath.Join(t.TempDir(), "out")
+	src := t.TempDir()
 	if _, err := corpus.Write(src, corpus.Options{Lessons: 20, Modules: 2, Seed: 1}); err != nil {
 		t.Fatal(err)
 	}
-	st, err := run(src, dest)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st.pages != 20+2+1 {
-		t.Errorf("%d pages, want 23", st.pages)
-	}
-	for _, p := range []string{"index.html", "module-02/index.html", "module-02/lesson-010/index.html"} {
-		data, err := os.ReadFile(filepath.Join(dest, p))
+	dests := map[bool]string{}
+	for _, stock := range []bool{true, false} {
+		dest := filepath.Join(t.TempDir(), "out")
+		dests[stock] = dest
+		st, err := run(src, dest, stock)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.Contains(string(data), "\n\n") {
-			t.Errorf("%s: not minified", p)
+		if st.pages != 20+2+1 {
+			t.Errorf("stock=%v: %d pages, want 23", stock, st.pages)
+		}
+		for _, p := range []string{"index.html", "module-02/index.html", "module-02/lesson-010/index.html"} {
+			data, err := os.ReadFile(filepath.Join(dest, p))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(string(data), "\n\n") {
+				t.Errorf("stock=%v: %s: not minified", stock, p)
+			}
+		}
+		data, _ := os.ReadFile(filepath.Join(dest, "module-02/lesson-010/index.html"))
+		if !strings.Contains(string(data), "<h2 id=") || !strings.Contains(string(data), `class=chroma`) {
+			t.Errorf("stock=%v: lesson-010: no headings or no highlighted code:\n%.500s", stock, data)
 		}
 	}
-	data, _ := os.ReadFile(filepath.Join(dest, "module-02/lesson-010/index.html"))
-	if !strings.Contains(string(data), "<h2 id=") || !strings.Contains(string(data), `class=chroma`) {
-		t.Errorf("lesson-010: no headings or no highlighted code:\n%.500s", data)
+	err := filepath.WalkDir(dests[true], func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dests[true], p)
+		want, _ := os.ReadFile(p)
+		got, err := os.ReadFile(filepath.Join(dests[false], rel))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: lectern's highlighter wrote other bytes than chroma's (%v)", rel, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 

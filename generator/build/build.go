@@ -805,12 +805,17 @@ func (b *builder) objectives(p *course.Page) []template.HTML {
 // NewConverter builds the Markdown converter a build of a site with cfg
 // uses (benchmarks and the floor take it apart the same way).
 func NewConverter(cfg *config.Site) (*markdown.Converter, error) {
-	return markdown.New(markdown.Options{
+	return markdown.New(ConverterOptions(cfg))
+}
+
+// ConverterOptions are the Markdown options site.yaml gives a build.
+func ConverterOptions(cfg *config.Site) markdown.Options {
+	return markdown.Options{
 		Unsafe:         cfg.Markdown.Unsafe,
 		Typographer:    cfg.Markdown.Typographer,
 		HighlightLight: cfg.Markdown.Highlight.Light,
 		HighlightDark:  cfg.Markdown.Highlight.Dark,
-	})
+	}
 }
 
 // NewResolver resolves the links of the page from (its source path)

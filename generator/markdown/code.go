@@ -177,12 +177,14 @@ func lineRanges(v any) ([][2]int, error) {
 
 // highlighter holds everything chroma needs, built once in New. Blocks are
 // written by formatCode rather than chroma's HTML formatter (same bytes,
-// a fraction of the time).
+// a fraction of the time), from tokens of fastlex's matchers rather than
+// regexp2's (same tokens); stock turns both back into chroma's own.
 type highlighter struct {
 	light, dark *chroma.Style
 	text        chroma.Lexer // for missing and unknown languages
 	lexers      sync.Map     // language as written → lexerEntry
 	css         []byte
+	stock       bool // chroma's lexers and HTML formatter, as goldmark-highlighting uses them
 }
 
 type lexerEntry struct{ l chroma.Lexer }
@@ -230,9 +232,12 @@ func (h *highlighter) lexer(lang string) chroma.Lexer {
 		return e.(lexerEntry).l
 	}
 	l := lexers.Get(lang)
-	if l == nil {
+	switch {
+	case l == nil:
 		l = h.text
-	} else {
+	case h.stock:
+		l = chroma.Coalesce(l)
+	default:
 		l = chroma.Coalesce(fastlex.Wrap(l))
 	}
 	h.lexers.Store(lang, lexerEntry{l})
@@ -284,6 +289,14 @@ func (h *highlighter) highlight(w io.Writer, cb *codeBlock, code string) (err er
 	if err != nil {
 		return err
 	}
+	if h.stock {
+		var buf bytes.Buffer
+		if err := stockFormatter(cb.linenos, cb.hl).Format(&buf, h.light, it); err != nil {
+			return err
+		}
+		_, err = w.Write(buf.Bytes())
+		return err
+	}
 	// The lexers run as formatCode reads them, so a panic can come midway:
 	// the block goes to w only once it is whole.
 	bp := htmlBufs.Get().(*[]byte)
@@ -295,6 +308,29 @@ func (h *highlighter) highlight(w io.Writer, cb *codeBlock, code string) (err er
 	}
 	return err
 }
+
+// stockFormatter is chroma's HTML formatter configured to write what
+// formatCode writes: classes, not inline styles, and only the lines (the
+// <pre> and <code> around them are write's).
+func stockFormatter(linenos bool, hl [][2]int) *chromahtml.Formatter {
+	opts := []chromahtml.Option{
+		chromahtml.WithClasses(true),
+		chromahtml.WithPreWrapper(emptyPreWrapper{}),
+		chromahtml.WithLineNumbers(linenos),
+	}
+	if len(hl) > 0 {
+		opts = append(opts, chromahtml.HighlightLines(slices.Clone(hl))) // chroma sorts them in place
+	}
+	return chromahtml.New(opts...)
+}
+
+// emptyPreWrapper makes chroma write only the lines, as lectern writes the
+// <pre> and <code> around them (tabindex, language class). chroma's own
+// PreventSurroundingPre would also drop the per-line spans hl_lines needs.
+type emptyPreWrapper struct{}
+
+func (emptyPreWrapper) Start(bool, string) string { return "" }
+func (emptyPreWrapper) End(bool) string           { return "" }
 
 // htmlBufs holds highlight's buffers; one that grew past maxPooledHTML is
 // left to the garbage collector.

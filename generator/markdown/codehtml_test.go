@@ -4,6 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -14,29 +17,6 @@ import (
 	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/lectern/lectern/generator/internal/fastlex"
 )
-
-// emptyPreWrapper makes chroma write only the lines, as lectern writes the
-// <pre> and <code> around them (tabindex, language class): the
-// configuration formatCode reproduces. chroma's own PreventSurroundingPre
-// would also drop the per-line spans hl_lines needs.
-type emptyPreWrapper struct{}
-
-func (emptyPreWrapper) Start(bool, string) string { return "" }
-func (emptyPreWrapper) End(bool) string           { return "" }
-
-// chromaFormatter is chroma's HTML formatter as lectern configured it before
-// formatCode replaced it.
-func chromaFormatter(linenos bool, hl [][2]int) *chromahtml.Formatter {
-	opts := []chromahtml.Option{
-		chromahtml.WithClasses(true),
-		chromahtml.WithPreWrapper(emptyPreWrapper{}),
-		chromahtml.WithLineNumbers(linenos),
-	}
-	if len(hl) > 0 {
-		opts = append(opts, chromahtml.HighlightLines(slices.Clone(hl))) // chroma sorts them in place
-	}
-	return chromahtml.New(opts...)
-}
 
 // formatOptions are the option combinations lectern uses.
 type formatOptions struct {
@@ -122,7 +102,7 @@ func TestFormatCodeEveryLexer(t *testing.T) {
 	all := strings.Join(codeSamples, "\n")
 	formatters := make([]*chromahtml.Formatter, len(allFormatOptions))
 	for i, o := range allFormatOptions {
-		formatters[i] = chromaFormatter(o.linenos, o.hl)
+		formatters[i] = stockFormatter(o.linenos, o.hl)
 	}
 	ss := testStyles(t)
 	compared := 0
@@ -168,7 +148,7 @@ func TestFormatCodeEveryStyle(t *testing.T) {
 		t.Fatal(p)
 	}
 	for _, o := range allFormatOptions {
-		f := chromaFormatter(o.linenos, o.hl)
+		f := stockFormatter(o.linenos, o.hl)
 		for _, name := range styles.Names() {
 			if !sameHTML(t, "go", f, styles.Get(name), tokens, o) {
 				return
@@ -227,7 +207,7 @@ func TestFormatCodeTokenStreams(t *testing.T) {
 		for _, hl := range ranges {
 			for _, linenos := range []bool{false, true} {
 				o := formatOptions{name: fmt.Sprintf("linenos=%v hl=%v", linenos, hl), linenos: linenos, hl: hl}
-				f := chromaFormatter(linenos, hl)
+				f := stockFormatter(linenos, hl)
 				for _, s := range ss {
 					sameHTML(t, fmt.Sprintf("stream %d", i), f, s, tokens, o)
 				}
@@ -270,9 +250,9 @@ func FuzzFormatter(f *testing.F) {
 			}
 		}
 		o := formatOptions{name: fmt.Sprintf("linenos=%v hl=%v", linenos, hl), linenos: linenos, hl: hl}
-		sameHTML(t, "fuzz", chromaFormatter(linenos, hl), h.light, tokens, o)
+		sameHTML(t, "fuzz", stockFormatter(linenos, hl), h.light, tokens, o)
 		o.hl = nil
-		sameHTML(t, "fuzz", chromaFormatter(linenos, nil), h.dark, tokens, o)
+		sameHTML(t, "fuzz", stockFormatter(linenos, nil), h.dark, tokens, o)
 	})
 }
 
@@ -398,7 +378,7 @@ func BenchmarkFormatter(b *testing.B) {
 		b.Run("chroma/"+o.name, func(b *testing.B) {
 			b.SetBytes(int64(size))
 			b.ReportAllocs()
-			prebuilt := chromaFormatter(o.linenos, nil)
+			prebuilt := stockFormatter(o.linenos, nil)
 			var buf bytes.Buffer
 			for b.Loop() {
 				for _, ts := range tokens {
@@ -425,4 +405,51 @@ func BenchmarkFormatter(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestStockHighlighterSameHTML converts every Markdown file of the bundled
+// course and the author docs with lectern's highlighting and with chroma's
+// own (the reference pipeline bench/floor measures): the HTML must be the
+// same byte for byte, and the pages must hold highlighted code, or the
+// comparison says nothing.
+func TestStockHighlighterSameHTML(t *testing.T) {
+	fast, err := New(Options{Typographer: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stock, err := New(Options{Typographer: true, StockHighlighter: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, blocks := 0, 0
+	for _, dir := range []string{"../../content", "../../docs"} {
+		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".md") {
+				return err
+			}
+			src, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			want := stock.Convert(src, nil).HTML
+			got := fast.Convert(src, nil).HTML
+			if !bytes.Equal(got, want) {
+				i := 0
+				for i < len(got) && i < len(want) && got[i] == want[i] {
+					i++
+				}
+				t.Errorf("%s: HTML differs at byte %d:\nlectern: %.200q\nchroma:  %.200q", p, i, got[i:], want[i:])
+			}
+			pages++
+			blocks += bytes.Count(want, []byte(`<pre class="chroma"`))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if pages < 40 || blocks < 200 {
+		t.Fatalf("only %d pages with %d code blocks: are the bundled course and docs there?", pages, blocks)
+	}
+	t.Logf("%d pages, %d code blocks", pages, blocks)
 }

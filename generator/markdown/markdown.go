@@ -41,6 +41,11 @@ type Options struct {
 	Typographer    bool   // smart quotes, dashes and ellipses
 	HighlightLight string // chroma style names; "" → defaults "modus-operandi" / "modus-vivendi"
 	HighlightDark  string
+	// StockHighlighter highlights with chroma's own lexers (regexp2) and HTML
+	// formatter, as goldmark-highlighting does, instead of lectern's faster
+	// path (fastlex, formatCode): the same HTML at several times the cost.
+	// For bench/floor's reference pipeline and for tests; a build never sets it.
+	StockHighlighter bool
 }
 
 // The default chroma styles: the only pair among chroma's styles that meets
@@ -144,6 +149,7 @@ func newConverter(opts Options, limited bool) (*Converter, error) {
 	if err != nil {
 		return nil, err
 	}
+	hl.stock = opts.StockHighlighter
 
 	var rendererOpts []renderer.Option
 	if opts.Unsafe {
