@@ -28,99 +28,307 @@ type Section struct {
 // first section is always the page's intro, possibly empty. Extract is a
 // pure function.
 func Extract(body []byte) []Section {
-	z := html.NewTokenizer(bytes.NewReader(body))
-	var (
-		secs    = []Section{{}}
-		text    strings.Builder // the current section's prose
-		heading strings.Builder
-		inHead  atom.Atom // h2 or h3 being read as a section title
-		skip    int       // depth inside an element left out
-		skipTag atom.Atom
-	)
-	flush := func() {
-		secs[len(secs)-1].Text = collapse(text.String())
-		text.Reset()
+	var x extractor
+	if x.scan(body) {
+		return x.finish()
 	}
+	x = extractor{}
+	x.tokenize(body)
+	return x.finish()
+}
+
+// extractor turns a body's tokens into sections; scan and tokenize feed it.
+type extractor struct {
+	secs    []Section
+	text    strings.Builder // the current section's prose
+	heading strings.Builder
+	inHead  atom.Atom // h2 or h3 being read as a section title
+	skip    int       // depth inside an element left out
+	skipTag atom.Atom
+}
+
+func (x *extractor) flush() {
+	if x.secs == nil {
+		x.secs = []Section{{}}
+	}
+	x.secs[len(x.secs)-1].Text = collapse(x.text.String())
+	x.text.Reset()
+}
+
+func (x *extractor) finish() []Section {
+	if x.inHead != 0 {
+		x.secs[len(x.secs)-1].Title = collapse(x.heading.String())
+	}
+	x.flush()
+	return x.secs
+}
+
+// skipping reports whether a tag is inside an element left out, counting
+// the depth of such elements (they may nest: a <span> inside an anchor).
+func (x *extractor) skipping(tt html.TokenType, a atom.Atom) bool {
+	if x.skip == 0 {
+		return false
+	}
+	switch {
+	case tt == html.StartTagToken && a == x.skipTag && !selfClosing(a):
+		x.skip++
+	case tt == html.EndTagToken && a == x.skipTag:
+		x.skip--
+	}
+	return true
+}
+
+// start takes a start tag (tt is StartTagToken or SelfClosingTagToken)
+// outside any left-out element; attrs are read only when wantsAttrs(a).
+func (x *extractor) start(tt html.TokenType, a atom.Atom, attrs tagAttrs) {
+	switch {
+	case a == atom.Script || a == atom.Style || a == atom.Template || a == atom.Svg || a == atom.Math || a == atom.Pre ||
+		a == atom.Form && attrs.hasClass("quiz") || a == atom.A && attrs.hasClass("anchor"):
+		if tt == html.StartTagToken {
+			x.skip, x.skipTag = 1, a
+		}
+		return
+	case (a == atom.H2 || a == atom.H3) && attrs.get("id") != "" && x.inHead == 0:
+		x.flush()
+		x.secs = append(x.secs, Section{ID: attrs.get("id")})
+		x.inHead = a
+		x.heading.Reset()
+		return
+	case a == atom.Img:
+		// The alt text describes the image: searchable prose.
+		if alt := attrs.get("alt"); alt != "" {
+			x.text.WriteString(" " + alt + " ")
+		}
+	}
+	if isBreak(a) {
+		x.write(" ")
+	}
+}
+
+// end takes an end tag outside any left-out element.
+func (x *extractor) end(a atom.Atom) {
+	if a == x.inHead && x.inHead != 0 {
+		x.secs[len(x.secs)-1].Title = collapse(x.heading.String())
+		x.inHead = 0
+		return
+	}
+	if isBreak(a) {
+		x.write(" ")
+	}
+}
+
+// textBytes takes text, entities already decoded.
+func (x *extractor) textBytes(b []byte) {
+	if x.inHead != 0 {
+		x.heading.Write(b)
+	} else {
+		x.text.Write(b)
+	}
+}
+
+func (x *extractor) write(s string) {
+	if x.inHead != 0 {
+		x.heading.WriteString(s)
+	} else {
+		x.text.WriteString(s)
+	}
+}
+
+// tokenize feeds x from x/net/html's tokenizer: any HTML.
+func (x *extractor) tokenize(body []byte) {
+	x.flush() // the intro section
+	z := html.NewTokenizer(bytes.NewReader(body))
 	// The tokenizer's low-level calls (TagName, TagAttr, Text) instead of
-	// Token: most tags are chroma's spans inside a <pre>, skipped, and
-	// need no attributes or strings.
+	// Token: most tags need no attributes or strings.
 	for {
 		tt := z.Next()
-		if tt == html.ErrorToken {
-			break
-		}
-		var a atom.Atom
-		var attrs tagAttrs
 		switch tt {
+		case html.ErrorToken:
+			return
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
 			// The atom from the raw tag: TagName copies the name for every
 			// tag, and only a few need their attributes.
-			var ok bool
-			if a, ok = rawAtom(z.Raw(), tt == html.EndTagToken); !ok || tt != html.EndTagToken && skip == 0 && wantsAttrs(a) {
+			var attrs tagAttrs
+			a, ok := rawAtom(z.Raw(), tt == html.EndTagToken)
+			if !ok || tt != html.EndTagToken && x.skip == 0 && wantsAttrs(a) {
 				name, more := z.TagName()
 				a = atom.Lookup(name)
-				if more && tt != html.EndTagToken && skip == 0 && wantsAttrs(a) {
+				if more && tt != html.EndTagToken && x.skip == 0 && wantsAttrs(a) {
 					attrs = readAttrs(z)
 				}
 			}
-		}
-		if skip > 0 {
-			// Left-out elements may nest (a quiz inside a quiz's form is not
-			// expected, but a <span> inside an anchor is).
-			switch {
-			case tt == html.StartTagToken && a == skipTag && !selfClosing(a):
-				skip++
-			case tt == html.EndTagToken && a == skipTag:
-				skip--
-			}
-			continue
-		}
-		switch tt {
-		case html.StartTagToken, html.SelfClosingTagToken:
-			switch {
-			case a == atom.Script || a == atom.Style || a == atom.Template || a == atom.Svg || a == atom.Math || a == atom.Pre ||
-				a == atom.Form && attrs.hasClass("quiz") || a == atom.A && attrs.hasClass("anchor"):
-				if tt == html.StartTagToken {
-					skip, skipTag = 1, a
-				}
-				continue
-			case (a == atom.H2 || a == atom.H3) && attrs.get("id") != "" && inHead == 0:
-				flush()
-				secs = append(secs, Section{ID: attrs.get("id")})
-				inHead = a
-				heading.Reset()
-				continue
-			case a == atom.Img:
-				// The alt text describes the image: searchable prose.
-				if alt := attrs.get("alt"); alt != "" {
-					text.WriteString(" " + alt + " ")
-				}
-			}
-			if isBreak(a) {
-				write(&text, &heading, inHead, " ")
-			}
-		case html.EndTagToken:
-			if a == inHead && inHead != 0 {
-				secs[len(secs)-1].Title = collapse(heading.String())
-				inHead = 0
+			if x.skipping(tt, a) {
 				continue
 			}
-			if isBreak(a) {
-				write(&text, &heading, inHead, " ")
+			if tt == html.EndTagToken {
+				x.end(a)
+			} else {
+				x.start(tt, a, attrs)
 			}
 		case html.TextToken:
-			if inHead != 0 {
-				heading.Write(z.Text())
-			} else {
-				text.Write(z.Text())
+			if x.skip == 0 {
+				x.textBytes(z.Text())
 			}
 		}
 	}
-	if inHead != 0 {
-		secs[len(secs)-1].Title = collapse(heading.String())
+}
+
+// scan feeds x from a scan of the HTML the Markdown converter writes with
+// raw HTML off: tags with double-quoted attributes, text with its entities,
+// and goldmark's placeholder comment. It reports false, leaving x to be
+// discarded, at anything else, which tokenize then reads: it tokenizes
+// what it accepts exactly as x/net/html does (FuzzExtractMatchesReference),
+// at a fraction of the cost.
+func (x *extractor) scan(body []byte) bool {
+	x.flush() // the intro section
+	for i := 0; i < len(body); {
+		lt := bytes.IndexByte(body[i:], '<')
+		if lt < 0 {
+			lt = len(body) - i
+		}
+		if lt > 0 {
+			if !x.scanText(body[i : i+lt]) {
+				return false
+			}
+			i += lt
+			continue
+		}
+		n := x.scanTag(body[i:])
+		if n == 0 {
+			return false
+		}
+		i += n
 	}
-	flush()
-	return secs
+	return true
+}
+
+// scanText takes the text between two tags.
+func (x *extractor) scanText(t []byte) bool {
+	if bytes.IndexByte(t, '\r') >= 0 || bytes.IndexByte(t, 0) >= 0 {
+		return false // the tokenizer rewrites these
+	}
+	if x.skip > 0 {
+		return true
+	}
+	if bytes.IndexByte(t, '&') >= 0 {
+		x.write(html.UnescapeString(string(t)))
+	} else {
+		x.textBytes(t)
+	}
+	return true
+}
+
+// rawHTMLOmitted is what goldmark writes for raw HTML when it is off.
+const rawHTMLOmitted = "<!-- raw HTML omitted -->"
+
+// scanTag reads the tag (or goldmark's placeholder comment) at the start of
+// b and returns its length, or 0 for anything scan leaves to the tokenizer.
+func (x *extractor) scanTag(b []byte) int {
+	if bytes.HasPrefix(b, []byte(rawHTMLOmitted)) {
+		return len(rawHTMLOmitted)
+	}
+	i, tt := 1, html.StartTagToken
+	if len(b) > 1 && b[1] == '/' {
+		i, tt = 2, html.EndTagToken
+	}
+	if i >= len(b) || !isASCIILetter(b[i]) {
+		return 0
+	}
+	// The name: letters, digits and hyphens, lowercased for the lookup.
+	var buf [24]byte
+	n := 0
+	for ; i < len(b) && (isASCIILetter(b[i]) || '0' <= b[i] && b[i] <= '9' || b[i] == '-'); i++ {
+		if n < len(buf) {
+			buf[n] = b[i] | 0x20 // lowercase; digits and '-' already have the bit
+			n++
+		} else {
+			n = len(buf) + 1
+		}
+	}
+	var a atom.Atom
+	if n <= len(buf) { // longer names are no atom
+		a = atom.Lookup(buf[:n])
+	}
+	if i >= len(b) {
+		return 0
+	}
+	if tt == html.EndTagToken {
+		if b[i] != '>' {
+			return 0
+		}
+		if !x.skipping(tt, a) {
+			x.end(a)
+		}
+		return i + 1
+	}
+	switch a {
+	case atom.Title, atom.Textarea, atom.Style, atom.Script, atom.Xmp, atom.Iframe,
+		atom.Noembed, atom.Noframes, atom.Noscript, atom.Plaintext:
+		return 0 // their content is raw text to the tokenizer
+	}
+	// The attributes: name="value", each after white space.
+	want := x.skip == 0 && wantsAttrs(a)
+	var attrs tagAttrs
+	for {
+		if i >= len(b) {
+			return 0
+		}
+		switch b[i] {
+		case '>':
+			i++
+		case '/':
+			if i+1 >= len(b) || b[i+1] != '>' {
+				return 0
+			}
+			tt, i = html.SelfClosingTagToken, i+2
+		case ' ', '\n':
+			i++
+			k := i
+			for i < len(b) && isAttrNameByte(b[i]) {
+				i++
+			}
+			if i == k {
+				continue // more white space, or the end of the tag
+			}
+			key := b[k:i]
+			var val []byte
+			if i < len(b) && b[i] == '=' {
+				if i+1 >= len(b) || b[i+1] != '"' {
+					return 0
+				}
+				end := bytes.IndexByte(b[i+2:], '"')
+				if end < 0 {
+					return 0
+				}
+				val = b[i+2 : i+2+end]
+				i += 2 + end + 1
+				if bytes.IndexByte(val, '&') >= 0 || bytes.IndexByte(val, '\r') >= 0 || bytes.IndexByte(val, 0) >= 0 {
+					return 0 // values are decoded by rules of their own
+				}
+			}
+			if i < len(b) && b[i] != ' ' && b[i] != '\n' && b[i] != '>' && b[i] != '/' {
+				return 0
+			}
+			if want {
+				attrs = append(attrs, [2]string{strings.ToLower(string(key)), string(val)})
+			}
+			continue
+		default:
+			return 0
+		}
+		break
+	}
+	if !x.skipping(tt, a) {
+		x.start(tt, a, attrs)
+	}
+	return i
+}
+
+func isASCIILetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
+
+// isAttrNameByte: the attribute names scan accepts.
+func isAttrNameByte(c byte) bool {
+	return isASCIILetter(c) || '0' <= c && c <= '9' || c == '-' || c == '_' || c == ':' || c == '.'
 }
 
 // rawAtom reads a tag's name from its raw bytes as the tokenizer does (up
@@ -189,14 +397,6 @@ func (as tagAttrs) hasClass(class string) bool {
 		}
 	}
 	return false
-}
-
-func write(text, heading *strings.Builder, inHead atom.Atom, s string) {
-	if inHead != 0 {
-		heading.WriteString(s)
-	} else {
-		text.WriteString(s)
-	}
 }
 
 // isBreak reports whether an element separates words: blocks, table cells,

@@ -68,7 +68,7 @@ func extractRef(body []byte) []Section {
 				}
 			}
 			if isBreak(a) {
-				write(&text, &heading, inHead, " ")
+				refWrite(&text, &heading, inHead, " ")
 			}
 		case html.EndTagToken:
 			if a == inHead && inHead != 0 {
@@ -77,10 +77,10 @@ func extractRef(body []byte) []Section {
 				continue
 			}
 			if isBreak(a) {
-				write(&text, &heading, inHead, " ")
+				refWrite(&text, &heading, inHead, " ")
 			}
 		case html.TextToken:
-			write(&text, &heading, inHead, tok.Data)
+			refWrite(&text, &heading, inHead, tok.Data)
 		}
 	}
 	if inHead != 0 {
@@ -123,6 +123,24 @@ var extractSamples = []string{
 	`<pre><pre>x</pre>y</pre>z`,
 	`<br/><hr/><input value="v"/><sup>1</sup>word`,
 	"a<br/>b<p\nclass=x>c</p\n>d<li\tx>e<hr/>f<Td\f>g</TD\r>h<PRE/>i</pre>j<h2\nid=k>K</h2>",
+	// What scan accepts, next to what it leaves to the tokenizer.
+	`<P CLASS="x">up</P><input disabled/><input disabled /><img alt="cat"/>x<a class="anchor"/>kept<a href="y" class="anchor">gone</a>`,
+	`<h2 ID="Up" id="second">t</h2><h3 id="">x</h3><h3 id="a&amp;b">amp</h3><img alt="a&b">`,
+	`<!-- raw HTML omitted --><p>a</p><!-- other --><p>b</p>`,
+	`<p>a<!-- raw HTML omitted -->b</p><!---->c<!-->d`,
+	`<textarea><p>x</p></textarea><title>&amp;</title><p>y</p>`,
+	`<p class="a"class="b">x</p><p class = "a">y</p><p class='a'>z</p><p class=a>w</p>`,
+	`<form class="quiz"><pre>x</pre><form class="quiz">y</form>z</form>after<pre/>q<svg/>r`,
+	`<p>1 < 2 and 3 > 2</p><p>a</><p>b</ p>c</p >`,
+	`<p>&amp;&lt;&#233;&eacute&notit;</p><h2 id="h">A &amp; B</h2>`,
+	`<a-b data-x="1">c</a-b><abcdefghijklmnopqrstuvwxyz>long</abcdefghijklmnopqrstuvwxyz><p2>x</p2>`,
+	"<p>tab\there</p><p\tclass=\"x\">tab in tag</p><br\n/>n<img\nalt=\"nl\">",
+	`<h2 id="x">unclosed <a class="anchor" href="#x">#`,
+	`<div><p>no end`,
+	`<p`,
+	`<`,
+	`</`,
+	`<p a="`,
 }
 
 // TestExtractMatchesReference compares Extract with extractRef on hostile
@@ -136,6 +154,27 @@ func TestExtractMatchesReference(t *testing.T) {
 	}
 }
 
+// TestScanReadsConverterOutput: the fast scan reads every page of the
+// bundled course (converted with raw HTML off, as the course is built) and
+// the samples it should, so the comparisons above test it and the build
+// gets its speed.
+func TestScanReadsConverterOutput(t *testing.T) {
+	bodies := sitetest.BundledBodies(t, "../../content", 40)
+	bodies = append(bodies, extractSamples[1:4]...)
+	for _, b := range bodies {
+		var x extractor
+		if !x.scan([]byte(b)) {
+			t.Errorf("scan left this body to the tokenizer:\n%.300q", b)
+		}
+	}
+	for _, b := range []string{`<textarea>x</textarea>`, `<p class='a'>`, `<p>1 < 2</p>`, "<p>\r</p>", `<!-- other -->`, `<img alt="a&b">`} {
+		var x extractor
+		if x.scan([]byte(b)) {
+			t.Errorf("scan read %q, which it should leave to the tokenizer", b)
+		}
+	}
+}
+
 func FuzzExtractMatchesReference(f *testing.F) {
 	for _, s := range extractSamples {
 		f.Add(s)
@@ -145,4 +184,12 @@ func FuzzExtractMatchesReference(f *testing.F) {
 			t.Errorf("Extract(%q):\n got %q\nwant %q", b, got, want)
 		}
 	})
+}
+
+func refWrite(text, heading *strings.Builder, inHead atom.Atom, s string) {
+	if inHead != 0 {
+		heading.WriteString(s)
+	} else {
+		text.WriteString(s)
+	}
 }
