@@ -8,6 +8,9 @@
 #               goldmark-highlighting does: the floor of the performance issue
 #   floor-fast  highlighting by lectern's fast path (same HTML): everything
 #               a build does but layouts, navigation and generated outputs
+#   floor-stock (with STOCK=1) goldmark, goldmark-highlighting and
+#               adrg/frontmatter, no lectern code but the minifier: checks
+#               that floor is no slower than the stock pipeline
 #
 #   bash bench/compare.sh [N [RUNS]]        defaults: N=10000 lessons, RUNS=5
 #   RUNS=1 N=100 bash bench/compare.sh      a quick smoke run
@@ -15,7 +18,8 @@
 # Environment: N, RUNS (as the arguments, which win), SEED (1), HUGO (the Hugo
 # binary; else /tmp/peers/bin/hugo, else hugo on PATH), CORPUS (a corpus
 # folder to use instead of the generated one), WARMUP (1: one untimed round
-# first, so no tool pays for reading the corpus from disk; 0: none).
+# first, so no tool pays for reading the corpus from disk; 0: none), STOCK
+# (1: time floor-stock too).
 #
 # Runs are interleaved (lectern, hugo, floor, floor-fast, lectern, …), each
 # a new process writing into a new, empty folder. Wall time, CPU time
@@ -86,6 +90,7 @@ run() {
 	hugo) "$TIME" -f '%e %U %S %M' -o "$WORK/time" "$HUGO" -s "$WORK/hugo-site" --contentDir "$CORPUS/content" -d "$OUT" --minify --quiet --noBuildLock >"$WORK/log" 2>&1 || status=$? ;;
 	floor) "$TIME" -f '%e %U %S %M' -o "$WORK/time" "$BIN/floor" -highlight chroma -source "$CORPUS" -dest "$OUT" >"$WORK/log" 2>&1 || status=$? ;;
 	floor-fast) "$TIME" -f '%e %U %S %M' -o "$WORK/time" "$BIN/floor" -highlight lectern -source "$CORPUS" -dest "$OUT" >"$WORK/log" 2>&1 || status=$? ;;
+	floor-stock) "$TIME" -f '%e %U %S %M' -o "$WORK/time" "$BIN/floor" -stock -source "$CORPUS" -dest "$OUT" >"$WORK/log" 2>&1 || status=$? ;;
 	esac
 	if (( status != 0 )); then
 		echo "compare.sh: $tool failed (exit $status):" >&2
@@ -108,6 +113,9 @@ run() {
 }
 
 TOOLS=(lectern hugo floor floor-fast)
+if [[ ${STOCK:-0} == 1 ]]; then
+	TOOLS+=(floor-stock)
+fi
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 if awk -v l="${LOAD%% *}" -v n="$(nproc)" 'BEGIN { exit !(l + 0 > n + 0) }'; then
 	echo "warning: load average $LOAD on $(nproc) CPUs: other work competes for the CPUs, so wall times will be noisy (compare CPU times)" >&2
@@ -154,10 +162,13 @@ echo "|---|---:|---:|---:|"
 echo "| lectern / Hugo | $(ratio "${WALL[lectern]}" "${WALL[hugo]}") | $(ratio "${CPU[lectern]}" "${CPU[hugo]}") | $(ratio "${RSS[lectern]}" "${RSS[hugo]}") |"
 echo "| lectern / floor | $(ratio "${WALL[lectern]}" "${WALL[floor]}") | $(ratio "${CPU[lectern]}" "${CPU[floor]}") | $(ratio "${RSS[lectern]}" "${RSS[floor]}") |"
 echo "| lectern / floor-fast | $(ratio "${WALL[lectern]}" "${WALL[floor-fast]}") | $(ratio "${CPU[lectern]}" "${CPU[floor-fast]}") | $(ratio "${RSS[lectern]}" "${RSS[floor-fast]}") |"
+if [[ -n ${WALL[floor-stock]:-} ]]; then
+	echo "| floor / floor-stock | $(ratio "${WALL[floor]}" "${WALL[floor-stock]}") | $(ratio "${CPU[floor]}" "${CPU[floor-stock]}") | $(ratio "${RSS[floor]}" "${RSS[floor-stock]}") |"
+fi
 echo
 echo "All runs (wall s, CPU s, peak RSS KiB):"
 for t in "${TOOLS[@]}"; do
-	printf '  %-10s %s\n' "$t" "$(awk '{ printf "%s/%s/%s  ", $1, $2, $3 }' "$WORK/$t.times")"
+	printf '  %-11s %s\n' "$t" "$(awk '{ printf "%s/%s/%s  ", $1, $2, $3 }' "$WORK/$t.times")"
 done
 echo
 echo "Versions and machine:"

@@ -19,16 +19,25 @@
 //     layouts, navigation and the generated outputs, at lectern's own speed,
 //     so lectern's time over it is what the rest of a build costs.
 //
+// -stock runs no lectern code but the minifier: adrg/frontmatter, goldmark
+// with its own extensions (GFM, footnotes, definition lists, typographer,
+// attributes, heading ids) and goldmark-highlighting (CSS classes), as a
+// site would set them up without lectern. It checks that the default floor,
+// which also runs lectern's extensions, is no slower than the pipeline it
+// stands for.
+//
 // It does nothing else a build does: no layouts, navigation, link
 // resolution or checks, search index, feeds, taxonomies or assets.
 //
-//	go run ./bench/floor -source /tmp/corpus-1000 -dest /tmp/floor-out [-highlight lectern] [-v]
+//	go run ./bench/floor -source /tmp/corpus-1000 -dest /tmp/floor-out [-highlight lectern | -stock] [-v]
 //
 // content/a/b.md is written to DEST/a/b/index.html and content/a/_index.md
 // to DEST/a/index.html. It prints nothing on success; -v prints one summary line.
 package main
 
 import (
+	"bytes"
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -42,6 +51,15 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/adrg/frontmatter"
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/yuin/goldmark"
+	highlighting "github.com/yuin/goldmark-highlighting/v2"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	goldmarkhtml "github.com/yuin/goldmark/renderer/html"
+
 	"github.com/lectern/lectern/generator/build"
 	"github.com/lectern/lectern/generator/config"
 	"github.com/lectern/lectern/generator/content"
@@ -53,14 +71,22 @@ func main() {
 	source := flag.String("source", ".", "site folder (holding site.yaml and content/)")
 	dest := flag.String("dest", "", "output folder (created if missing)")
 	highlight := flag.String("highlight", "chroma", "chroma (chroma's lexers and formatter, as goldmark-highlighting) or lectern (lectern's fast path)")
+	stock := flag.Bool("stock", false, "goldmark, goldmark-highlighting and adrg/frontmatter instead of lectern's converter")
 	verbose := flag.Bool("v", false, "print a summary line")
 	flag.Parse()
 	if *dest == "" || flag.NArg() > 0 || (*highlight != "chroma" && *highlight != "lectern") {
-		fmt.Fprintln(os.Stderr, "usage: floor -source DIR -dest DIR [-highlight chroma|lectern] [-v]")
+		fmt.Fprintln(os.Stderr, "usage: floor -source DIR -dest DIR [-highlight chroma|lectern | -stock] [-v]")
 		os.Exit(2)
 	}
+	pipe := pipeChroma
+	switch {
+	case *stock:
+		pipe = pipeStock
+	case *highlight == "lectern":
+		pipe = pipeLectern
+	}
 	start := time.Now()
-	st, err := run(*source, *dest, *highlight == "chroma")
+	st, err := run(*source, *dest, pipe)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "floor: %v\n", err)
 		os.Exit(1)
@@ -77,20 +103,40 @@ type stats struct {
 	in, out int64
 }
 
-// run converts every Markdown file under source/content into dest,
-// highlighting code with chroma's own lexers and formatter when stock is
-// set, else with lectern's.
-func run(source, dest string, stock bool) (stats, error) {
+// A pipeline is how the floor turns a source file into HTML.
+type pipeline int
+
+const (
+	pipeChroma  pipeline = iota // lectern's converter, chroma's highlighting
+	pipeLectern                 // lectern's converter and highlighting
+	pipeStock                   // goldmark, goldmark-highlighting, adrg/frontmatter
+)
+
+// run converts every Markdown file under source/content into dest with
+// the pipeline pipe.
+func run(source, dest string, pipe pipeline) (stats, error) {
 	root := os.DirFS(source)
 	cfg, err := config.Load(root)
 	if err != nil {
 		return stats{}, err
 	}
-	opts := build.ConverterOptions(cfg)
-	opts.StockHighlighter = stock
-	conv, err := markdown.New(opts)
-	if err != nil {
-		return stats{}, err
+	var convert func(p string, src []byte) ([]byte, error)
+	if pipe == pipeStock {
+		convert = stockConverter(cfg)
+	} else {
+		opts := build.ConverterOptions(cfg)
+		opts.StockHighlighter = pipe == pipeChroma
+		conv, err := markdown.New(opts)
+		if err != nil {
+			return stats{}, err
+		}
+		convert = func(p string, src []byte) ([]byte, error) {
+			f, diags := content.Parse(p, src, cfg)
+			if f == nil {
+				return nil, diags.Errors().Err()
+			}
+			return conv.Convert(f.Body, nil).HTML, nil // links are left as written: nothing is checked
+		}
 	}
 	var min *output.Minifier
 	if cfg.Output.Minify {
@@ -123,7 +169,7 @@ func run(source, dest string, stock bool) (stats, error) {
 		go func() {
 			defer wg.Done()
 			for p := range jobs {
-				n, m, err := page(root, cfg, conv, min, p, dest)
+				n, m, err := page(root, convert, min, p, dest)
 				in.Add(n)
 				out.Add(m)
 				if err != nil {
@@ -144,17 +190,15 @@ func run(source, dest string, stock bool) (stats, error) {
 
 // page reads, parses, converts, minifies and writes one page; it returns the
 // bytes read and written.
-func page(root fs.FS, cfg *config.Site, conv *markdown.Converter, min *output.Minifier, p, dest string) (in, out int64, err error) {
+func page(root fs.FS, convert func(string, []byte) ([]byte, error), min *output.Minifier, p, dest string) (in, out int64, err error) {
 	src, err := fs.ReadFile(root, p)
 	if err != nil {
 		return 0, 0, err
 	}
-	f, diags := content.Parse(p, src, cfg)
-	if f == nil {
-		return int64(len(src)), 0, diags.Errors().Err()
+	html, err := convert(p, src)
+	if err != nil {
+		return int64(len(src)), 0, err
 	}
-	doc := conv.Convert(f.Body, nil) // links are left as written: nothing is checked
-	html := doc.HTML
 	if min != nil {
 		if html, err = min.Minify("index.html", html); err != nil {
 			return int64(len(src)), 0, fmt.Errorf("%s: %w", p, err)
@@ -183,4 +227,38 @@ func outPath(p string) string {
 		return "index.html"
 	}
 	return p + "/index.html"
+}
+
+// stockConverter sets goldmark up as a site without lectern would, with
+// cfg's typographer, raw HTML policy and light highlighting style.
+func stockConverter(cfg *config.Site) func(p string, src []byte) ([]byte, error) {
+	exts := []goldmark.Extender{extension.GFM, extension.Footnote, extension.DefinitionList,
+		highlighting.NewHighlighting(
+			highlighting.WithStyle(cmp.Or(cfg.Markdown.Highlight.Light, "modus-operandi")),
+			highlighting.WithFormatOptions(chromahtml.WithClasses(true)),
+		)}
+	if cfg.Markdown.Typographer {
+		exts = append(exts, extension.Typographer)
+	}
+	var rendererOpts []renderer.Option
+	if cfg.Markdown.Unsafe {
+		rendererOpts = append(rendererOpts, goldmarkhtml.WithUnsafe())
+	}
+	md := goldmark.New(
+		goldmark.WithExtensions(exts...),
+		goldmark.WithParserOptions(parser.WithAttribute(), parser.WithAutoHeadingID()),
+		goldmark.WithRendererOptions(rendererOpts...),
+	)
+	return func(p string, src []byte) ([]byte, error) {
+		var fm map[string]any
+		body, err := frontmatter.Parse(bytes.NewReader(src), &fm)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		var buf bytes.Buffer
+		if err := md.Convert(body, &buf); err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		return buf.Bytes(), nil
+	}
 }

@@ -11,23 +11,24 @@ import (
 	"github.com/lectern/lectern/bench/internal/corpus"
 )
 
-// TestFloor: every page of a corpus is written, converted and minified,
-// and both highlighters write the same pages.
+// TestFloor: every page of a corpus is written, converted and minified by
+// each pipeline, and lectern's converter writes the same pages with either
+// highlighter.
 func TestFloor(t *testing.T) {
 	src := t.TempDir()
 	if _, err := corpus.Write(src, corpus.Options{Lessons: 20, Modules: 2, Seed: 1}); err != nil {
 		t.Fatal(err)
 	}
-	dests := map[bool]string{}
-	for _, stock := range []bool{true, false} {
+	dests := map[pipeline]string{}
+	for _, pipe := range []pipeline{pipeChroma, pipeLectern, pipeStock} {
 		dest := filepath.Join(t.TempDir(), "out")
-		dests[stock] = dest
-		st, err := run(src, dest, stock)
+		dests[pipe] = dest
+		st, err := run(src, dest, pipe)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if st.pages != 20+2+1 {
-			t.Errorf("stock=%v: %d pages, want 23", stock, st.pages)
+			t.Errorf("pipeline %d: %d pages, want 23", pipe, st.pages)
 		}
 		for _, p := range []string{"index.html", "module-02/index.html", "module-02/lesson-010/index.html"} {
 			data, err := os.ReadFile(filepath.Join(dest, p))
@@ -35,21 +36,21 @@ func TestFloor(t *testing.T) {
 				t.Fatal(err)
 			}
 			if strings.Contains(string(data), "\n\n") {
-				t.Errorf("stock=%v: %s: not minified", stock, p)
+				t.Errorf("pipeline %d: %s: not minified", pipe, p)
 			}
 		}
 		data, _ := os.ReadFile(filepath.Join(dest, "module-02/lesson-010/index.html"))
 		if !strings.Contains(string(data), "<h2 id=") || !strings.Contains(string(data), `class=chroma`) {
-			t.Errorf("stock=%v: lesson-010: no headings or no highlighted code:\n%.500s", stock, data)
+			t.Errorf("pipeline %d: lesson-010: no headings or no highlighted code:\n%.500s", pipe, data)
 		}
 	}
-	err := filepath.WalkDir(dests[true], func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(dests[pipeChroma], func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		rel, _ := filepath.Rel(dests[true], p)
+		rel, _ := filepath.Rel(dests[pipeChroma], p)
 		want, _ := os.ReadFile(p)
-		got, err := os.ReadFile(filepath.Join(dests[false], rel))
+		got, err := os.ReadFile(filepath.Join(dests[pipeLectern], rel))
 		if err != nil || !bytes.Equal(got, want) {
 			t.Errorf("%s: lectern's highlighter wrote other bytes than chroma's (%v)", rel, err)
 		}
