@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -244,4 +245,53 @@ func TestServeCommand(t *testing.T) {
 		}
 	}
 	p.stop(t, syscall.SIGTERM)
+}
+
+// TestServeHosts: on every interface the server accepts this machine's
+// addresses, its name and name.local; on one address, that address and the
+// name; on loopback only what --allow-host adds (loopback names are always
+// accepted by the server itself).
+func TestServeHosts(t *testing.T) {
+	name, err := os.Hostname()
+	if err != nil || name == "" {
+		t.Skipf("no host name: %v", err)
+	}
+	has := func(hosts []string, h string) bool { return slices.Contains(hosts, h) }
+
+	all := serveHosts(net.IPv4zero, "")
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && !has(all, n.IP.String()) {
+			t.Errorf("--bind 0.0.0.0: interface address %s not accepted (hosts %q)", n.IP, all)
+		}
+	}
+	if !has(all, name) {
+		t.Errorf("--bind 0.0.0.0: host name %q not accepted (hosts %q)", name, all)
+	}
+	if !strings.Contains(name, ".") && !has(all, name+".local") {
+		t.Errorf("--bind 0.0.0.0: %q not accepted (hosts %q)", name+".local", all)
+	}
+	if v6 := serveHosts(net.IPv6unspecified, ""); !has(v6, name) || len(v6) != len(all) {
+		t.Errorf("--bind :: accepts %q, --bind 0.0.0.0 %q", v6, all)
+	}
+
+	one := serveHosts(net.ParseIP("192.0.2.7"), " docs.example , ,lab")
+	for _, h := range []string{"192.0.2.7", name, "docs.example", "lab"} {
+		if !has(one, h) {
+			t.Errorf("--bind 192.0.2.7 --allow-host ' docs.example , ,lab': %q not accepted (hosts %q)", h, one)
+		}
+	}
+	if has(one, "") {
+		t.Errorf("an empty name is accepted: %q", one)
+	}
+
+	if lo := serveHosts(net.ParseIP("127.0.0.1"), ""); len(lo) != 0 {
+		t.Errorf("--bind 127.0.0.1 accepts more than loopback: %q", lo)
+	}
+	if lo := serveHosts(net.ParseIP("::1"), "lab"); !slices.Equal(lo, []string{"lab"}) {
+		t.Errorf("--bind ::1 --allow-host lab: hosts %q, want [lab]", lo)
+	}
 }
