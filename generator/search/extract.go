@@ -28,18 +28,18 @@ type Section struct {
 // first section is always the page's intro, possibly empty. Extract is a
 // pure function.
 func Extract(body []byte) []Section {
-	var x extractor
+	x := newExtractor()
 	if x.scan(body) {
 		return x.finish()
 	}
-	x = extractor{}
+	x = newExtractor()
 	x.tokenize(body)
 	return x.finish()
 }
 
 // extractor turns a body's tokens into sections; scan and tokenize feed it.
 type extractor struct {
-	secs    []Section
+	secs    []Section       // the intro, then one per heading read so far
 	text    strings.Builder // the current section's prose
 	heading strings.Builder
 	inHead  atom.Atom // h2 or h3 being read as a section title
@@ -47,10 +47,10 @@ type extractor struct {
 	skipTag atom.Atom
 }
 
+// newExtractor starts with the intro section, empty.
+func newExtractor() *extractor { return &extractor{secs: []Section{{}}} }
+
 func (x *extractor) flush() {
-	if x.secs == nil {
-		x.secs = []Section{{}}
-	}
 	x.secs[len(x.secs)-1].Text = collapse(x.text.String())
 	x.text.Reset()
 }
@@ -136,7 +136,6 @@ func (x *extractor) write(s string) {
 
 // tokenize feeds x from x/net/html's tokenizer: any HTML.
 func (x *extractor) tokenize(body []byte) {
-	x.flush() // the intro section
 	z := html.NewTokenizer(bytes.NewReader(body))
 	// The tokenizer's low-level calls (TagName, TagAttr, Text) instead of
 	// Token: most tags need no attributes or strings.
@@ -180,7 +179,6 @@ func (x *extractor) tokenize(body []byte) {
 // what it accepts exactly as x/net/html does (FuzzExtractMatchesReference),
 // at a fraction of the cost.
 func (x *extractor) scan(body []byte) bool {
-	x.flush() // the intro section
 	for i := 0; i < len(body); {
 		lt := bytes.IndexByte(body[i:], '<')
 		if lt < 0 {

@@ -159,16 +159,20 @@ func TestExtractMatchesReference(t *testing.T) {
 // the samples it should, so the comparisons above test it and the build
 // gets its speed.
 func TestScanReadsConverterOutput(t *testing.T) {
-	bodies := sitetest.BundledBodies(t, "../../content", 40)
-	bodies = append(bodies, extractSamples[1:4]...)
+	bodies := append(sitetest.BundledBodies(t, "../../content", 40),
+		"<p>plain</p>",
+		`<p>intro</p><h2 id="a">A <code>b</code><a class="anchor" href="#a">#</a></h2><p>x &amp; y</p><h3 id="c">C</h3>text`,
+		`<pre class="chroma"><code><span class="k">func</span> <span>main</span></code></pre><p>after</p>`,
+		`<P CLASS="x">up</P><input disabled/><img alt="cat"/><!-- raw HTML omitted --><br />`,
+	)
 	for _, b := range bodies {
-		var x extractor
+		x := newExtractor()
 		if !x.scan([]byte(b)) {
 			t.Errorf("scan left this body to the tokenizer:\n%.300q", b)
 		}
 	}
 	for _, b := range []string{`<textarea>x</textarea>`, `<p class='a'>`, `<p>1 < 2</p>`, "<p>\r</p>", `<!-- other -->`, `<img alt="a&b">`} {
-		var x extractor
+		x := newExtractor()
 		if x.scan([]byte(b)) {
 			t.Errorf("scan read %q, which it should leave to the tokenizer", b)
 		}
